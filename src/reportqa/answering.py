@@ -1,0 +1,279 @@
+"""Short extractive answers: pick the sentence and clause that answer, lead with the fact.
+
+The question's type decides what a fitting answer holds: a quantity for
+"how many / 多少 / 几", a date for "when / 何时", a person's name for "what is
+the name of", a list for "which / 哪些". Sentences of the top passages are
+scored by encoder similarity (vectors computed at build time) plus the share
+of the question's terms they contain; the best clause is quoted and the fact
+it holds leads the answer. When nothing fitting is found the answer says so
+(found = False) and the passages stay as related citations.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .chunking import Chunk
+from .corpus import heading_level
+from .lexical import tokenize
+
+# Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
+CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+QUANTITY = re.compile(
+    rf"(?:\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?:万|亿|千|百)?(?:余|多)?\s*"
+    r"(?:%|万元|亿元|元|人次|场次|件次|个百分点|平方米|公里|小时|个月|[件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株])"
+    r"(?:以上|左右|以内)?")
+DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?")
+CLAUSE_END = re.compile(r"[,;:。!?]")
+
+QTYPE_PATTERNS_ZH = [
+    ("name", re.compile(r"叫什么|名字|姓名|什么名")),
+    ("when", re.compile(r"何时|什么时候|哪天|哪一天|哪年|几月|日期|时间是")),
+    ("who", re.compile(r"谁|哪位|什么人|哪个部门|哪个单位")),
+    ("quantity", re.compile(r"多少|几[个次场件人名项份户家条篇期批天年]|比例|百分之|占比|率是|率为|率有")),
+    ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面")),
+    ("why", re.compile(r"为什么|为何|原因|怎么会")),
+]
+QTYPE_PATTERNS_EN = [
+    ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b", re.I)),
+    ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
+    ("quantity", re.compile(r"\bhow (many|much)\b|\bwhat (percentage|share|proportion|rate|number)\b|\bnumber of\b", re.I)),
+    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
+    ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
+    ("why", re.compile(r"\bwhy\b|\breason", re.I)),
+]
+# Common Chinese surnames: a person's name in a passage starts with one of them.
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+               "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+UNITS_EN = {"件": "cases", "次": "times", "场次": "sessions", "场": "sessions", "人次": "person-times",
+            "人": "people", "名": "people", "份": "copies", "个": "", "项": "items", "户": "households",
+            "家": "", "元": "yuan", "万元": "×10,000 yuan", "亿元": "×100 million yuan", "级": "levels"}
+NOT_FOUND = {"zh": "报告中未找到这个问题的答案。以下是最接近的段落，供参考。",
+             "en": "The report does not say. The nearest passages are listed for reference."}
+
+
+@dataclass
+class Citation:
+    doc: str
+    title: str
+    section: str  # the heading path joined with " › "
+    section_path: list[str]
+    text: str  # the whole passage
+    start: int  # offsets of the passage in the original file
+    end: int
+    score: float
+    quote: str = ""  # the sentence the answer quotes, when it comes from this passage
+    quote_start: int = -1
+    quote_end: int = -1
+    link: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    found: bool
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    lang: str = "zh"
+    qtype: str = "fact"
+    latency_ms: float = 0.0
+    id: object = None
+
+    def to_dict(self) -> dict:
+        """The scorer's schema, plus the fields the web page uses."""
+        return {"id": self.id, "question": self.question, "found": self.found, "answer": self.answer,
+                "lang": self.lang, "qtype": self.qtype, "latency_ms": round(self.latency_ms, 3),
+                "citations": [asdict(c) for c in self.citations]}
+
+
+def question_type(question: str, lang: str) -> str:
+    for qtype, pattern in (QTYPE_PATTERNS_ZH if lang == "zh" else QTYPE_PATTERNS_EN):
+        if pattern.search(question):
+            return qtype
+    return "fact"
+
+
+@dataclass
+class Candidate:
+    """A quotable span of a passage sentence and how well it answers."""
+
+    chunk: Chunk
+    rank: int  # the passage's retrieval rank
+    start: int  # offsets into the document text
+    end: int
+    text: str
+    score: float
+    facts: list[str]  # quantities, dates or names it holds, in order
+    evidence: float = 0.0  # sentence similarity + share of the question's terms
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence, each ending with its punctuation."""
+    out, s = [], 0
+    for m in CLAUSE_END.finditer(text):
+        if m.end() - s > 1:
+            out.append((s, m.end()))
+        s = m.end()
+    if len(text) - s > 1:
+        out.append((s, len(text)))
+    return out or [(0, len(text))]
+
+
+RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|rate\b|share|proportion", re.I)
+MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
+
+
+def facts_of(text: str, qtype: str, ratio: bool | None = None) -> list[str]:
+    """The facts of the asked type in text; for quantities, rates only when a rate is asked (ratio=True)."""
+    if qtype == "quantity":
+        found = [m.group(0) for m in QUANTITY.finditer(text) if not _is_ordinal(text, m)]
+        if ratio is not None:
+            found = [f for f in found if ("%" in f) == ratio]
+        return found
+    if qtype == "when":
+        return [m.group(0) for m in DATE.finditer(text)]
+    if qtype == "name":
+        return _names(text)
+    return []
+
+
+def _is_ordinal(text: str, m: re.Match) -> bool:
+    """'一是', '一批' style words are not counts; digits and 两 always are."""
+    head = m.group(0)
+    return head[0] in "一" and len(head) <= 2 and head[-1] in "批项个件次"
+
+
+def _names(text: str) -> list[str]:
+    import jieba.posseg as pseg
+
+    return [w.word for w in pseg.cut(text) if w.flag == "nr" and 2 <= len(w.word) <= 4 and w.word[0] in SURNAMES]
+
+
+class Answerer:
+    """Turns retrieved passages into a short, quoted answer or an honest decline."""
+
+    QUOTE_CHARS = 100  # longest quote; the lead and citation mark fit in the remaining budget
+    PASSAGES = 3  # passages searched for the answering sentence
+    # Below this, the best sentence neither resembles the question nor shares its terms.
+    MIN_EVIDENCE = 0.4
+
+    def __init__(self, index, retriever) -> None:
+        self.index = index
+        self.retriever = retriever
+        self.sentences_of: dict[int, list[int]] = {}
+        for i, s in enumerate(index.sentences):
+            self.sentences_of.setdefault(s.chunk_id, []).append(i)
+
+    def candidates(self, query, hits, qtype: str) -> list[Candidate]:
+        """The best quotable span of each sentence of the top passages, best first."""
+        ratio = bool(RATIO_CUE.search(query.text)) if qtype == "quantity" else None
+        multi = bool(MULTI_ASK.search(query.text))
+        out = []
+        for rank, hit in enumerate(hits[: self.PASSAGES]):
+            chunk = self.index.chunks[hit.chunk_id]
+            ids = self.sentences_of.get(hit.chunk_id, [])
+            if len(ids) > 1:  # a heading line is in section_path; its body answers
+                ids = [i for i in ids if not heading_level(self.index.sentences[i].text)]
+            dense = self.index.sentence_vectors[ids] @ query.vector if ids else []
+            for i, d in zip(ids, dense):
+                sent = self.index.sentences[i]
+                cov = self.retriever.coverage(query, set(self.index.sentence_tokens[i]))
+                cand = self._span(query, chunk, rank, sent, qtype, ratio, multi)
+                if cand is not None:
+                    cand.evidence = float(d) + cov
+                    cand.score = cand.evidence + hit.score + 0.5 * cand.score
+                    out.append(cand)
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _span(self, query, chunk, rank, sent, qtype, ratio, multi) -> Candidate | None:
+        """The clause window of a sentence worth quoting; None when it lacks the fact asked for."""
+        text = sent.text
+        parts = clauses(text)
+        covs = [self.retriever.coverage(query, set(tokenize(text[s:e]))) for s, e in parts]
+        facts: list[str] = []
+        if qtype in ("quantity", "when", "name"):
+            found = [(i, facts_of(text[s:e], qtype, ratio)) for i, (s, e) in enumerate(parts)]
+            found = [(i, f) for i, f in found if f]
+            if not found:
+                return None
+            best, facts = max(found, key=lambda x: (covs[x[0]], -x[0]))
+            lo = hi = best
+            more = dict(found)
+            while multi and hi + 1 in more and parts[hi + 1][1] - parts[lo][0] <= self.QUOTE_CHARS:
+                hi += 1
+                facts = facts + more[hi]
+            # Reach back to the clause that names the subject, when the fact's clause lacks it.
+            while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
+                lo -= 1
+        elif len(text) <= self.QUOTE_CHARS:
+            lo, hi, best = 0, len(parts) - 1, 0
+        else:
+            best = max(range(len(parts)), key=lambda i: (covs[i], -i))
+            lo = hi = best
+            while True:  # grow towards the better neighbour while it fits
+                options = [j for j in (lo - 1, hi + 1) if 0 <= j < len(parts)
+                           and max(parts[hi][1], parts[j][1]) - min(parts[lo][0], parts[j][0]) <= self.QUOTE_CHARS]
+                if not options:
+                    break
+                j = max(options, key=lambda j: (covs[j], -j))
+                lo, hi = min(lo, j), max(hi, j)
+        s, e = parts[lo][0], parts[hi][1]
+        if chunk.kind == "metadata" and ":" in text:  # "落款日期:2025年1月10日" quotes the value
+            s = text.index(":") + 1
+        quote = text[s:e].strip().rstrip(",;:。")
+        start = sent.start + s if sent.start >= 0 else -1
+        return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
+                         max(covs[lo:hi + 1]), facts)
+
+    def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], Candidate | None]:
+        """(found, answer text, passage order for the citations, the quoted candidate)."""
+        order = [h.chunk_id for h in hits]
+        cands = self.candidates(query, hits, qtype)
+        best = cands[0] if cands else None
+        if best is None or best.evidence < self.MIN_EVIDENCE:
+            return False, NOT_FOUND[query.lang], order, None
+        order.remove(best.chunk.chunk_id)
+        order.insert(0, best.chunk.chunk_id)
+        return True, self.format(query, best), order, best
+
+    def format(self, query, cand: Candidate) -> str:
+        quote = cand.text
+        facts = list(dict.fromkeys(f.strip() for f in cand.facts))[:3]
+        if query.lang == "zh":
+            lead = "、".join(facts)
+            return f"{lead}：“{quote}” [1]" if lead and lead != quote else f"{quote} [1]"
+        if facts:
+            noun = _asked_noun(query.text)
+            lead = " and ".join(_english_quantity(f, noun if i == 0 else "") for i, f in enumerate(facts))
+            return f"According to the report, {lead}: “{quote}” [1]"
+        return f"According to the report: “{quote}” [1]"
+
+
+def _asked_noun(question: str) -> str:
+    """'How many petition cases did…' -> 'petition cases'."""
+    m = re.search(r"how many ([a-z -]+?)(?: (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could)\b|[?,]|$)",
+                  question.lower())
+    return m.group(1).strip() if m else ""
+
+
+def _english_quantity(fact: str, noun: str) -> str:
+    """'2万余份' -> 'more than 20,000 copies'; '97%以上' -> 'over 97%'."""
+    m = re.match(r"\s*([\d,.]+)\s*(万|亿|千|百)?(余|多)?\s*(.*?)(以上|左右|以内)?\s*$", fact)
+    if not m:
+        return fact
+    number, scale, more, unit, bound = m.groups()
+    try:
+        value = float(number.replace(",", "")) * {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, None: 1}[scale]
+        shown = f"{value:,.0f}" if value == int(value) else f"{value:,}"
+    except ValueError:
+        return fact
+    unit_en = noun or UNITS_EN.get(unit, unit)
+    text = f"{shown}{unit}" if unit == "%" else f"{shown} {unit_en}".strip()
+    if more or bound == "以上":
+        text = ("over " if unit == "%" else "more than ") + text
+    elif bound == "左右":
+        text = "about " + text
+    return f"{text} ({fact})"

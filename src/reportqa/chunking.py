@@ -1,0 +1,107 @@
+"""Chunks follow the section tree: one chunk per point or section body.
+
+Every chunk keeps the headings above it (`section_path`) and its character
+offsets into the original file, so a citation can name its section and the
+UI can highlight the exact passage. A section over the size budget is split
+with langchain's recursive splitter at Chinese sentence ends; each piece
+keeps the heading path. The header metadata is a chunk of its own.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .corpus import Document, metadata_text
+
+METADATA_SECTION = "文档信息"
+# After NFKC: 。！？； -> 。!?; ; a line break also ends a sentence (headings).
+SENTENCE_SPLIT = re.compile(r"[^。!?;\n]*(?:[。!?;]+[”\"’)]?|\n|$)")
+SEPARATORS = ["\n\n", "\n", "。", "!", "?", ";", ",", ""]
+
+
+@dataclass
+class Chunk:
+    chunk_id: int
+    doc_id: str
+    title: str  # the document's title
+    section_path: list[str]
+    text: str  # exactly text[start:end] of the original file, except for the metadata chunk
+    start: int
+    end: int
+    metadata: dict[str, str] = field(default_factory=dict)
+    kind: str = "text"  # "text" or "metadata"
+
+    @property
+    def section(self) -> str:
+        return " › ".join(self.section_path)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Sentence:
+    """A sentence of a chunk, the unit answers are extracted from."""
+
+    chunk_id: int
+    start: int  # offsets into the chunk's document text
+    end: int
+    text: str
+
+
+def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Chunk]:
+    """The metadata chunk, then one chunk per section body, split to fit chunk_size."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size, chunk_overlap=0, separators=SEPARATORS,
+        keep_separator="end", strip_whitespace=True)
+    chunks = [Chunk(first_id, doc.doc_id, doc.title, [METADATA_SECTION], metadata_text(doc.metadata),
+                    0, doc.header_end, dict(doc.metadata), kind="metadata")]
+    for sec, path in doc.root.walk():
+        own_end = sec.children[0].start if sec.children else sec.end
+        if not doc.norm[sec.body_start:own_end].strip():
+            continue  # a heading line alone: its children carry it in their section_path
+        for start, end in _pieces(doc.norm, sec.start, own_end, chunk_size, splitter):
+            chunks.append(Chunk(first_id + len(chunks), doc.doc_id, doc.title, list(path),
+                                doc.text[start:end], start, end, dict(doc.metadata)))
+    return chunks
+
+
+def _pieces(norm: str, start: int, end: int, size: int, splitter) -> list[tuple[int, int]]:
+    """Offsets of the pieces of norm[start:end], split only when over the budget."""
+    span = norm[start:end]
+    if len(span) <= size:
+        return [(start, end)]
+    pieces, cursor = [], start
+    for piece in splitter.split_text(span):
+        at = norm.find(piece, cursor, end)
+        if at < 0:  # the splitter never rewrites text; this is a safety net
+            continue
+        pieces.append((at, at + len(piece)))
+        cursor = at + len(piece)
+    return pieces or [(start, end)]
+
+
+def split_sentences(chunk: Chunk, norm: str) -> list[Sentence]:
+    """Sentences of a chunk, with offsets; for the metadata chunk, its lines."""
+    if chunk.kind == "metadata":
+        out, pos = [], 0
+        for line in chunk.text.split("\n"):
+            out.append(Sentence(chunk.chunk_id, -1, -1, line))
+            pos += len(line) + 1
+        return out
+    out = []
+    for m in SENTENCE_SPLIT.finditer(norm, chunk.start, chunk.end):
+        s, e = m.start(), m.end()
+        while s < e and norm[s].isspace():
+            s += 1
+        while e > s and norm[e - 1].isspace():
+            e -= 1
+        if e - s >= 2:
+            out.append(Sentence(chunk.chunk_id, s, e, chunk_text_slice(chunk, s, e)))
+    return out
+
+
+def chunk_text_slice(chunk: Chunk, start: int, end: int) -> str:
+    return chunk.text[start - chunk.start:end - chunk.start]

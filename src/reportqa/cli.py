@@ -1,0 +1,163 @@
+"""The `reportqa` command: build | ask | eval | serve.
+
+Errors a user can cause print one line on stderr and exit with code 2.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import ReportQAError
+
+
+def _settings(corpus, index) -> Settings:
+    return Settings.from_env(corpus_dir=corpus, index_dir=index)
+
+
+def _service(settings: Settings):
+    from .service import QAService
+
+    return QAService(settings)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"reportqa: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def cli(verbose: bool) -> None:
+    """Exact, cited answers from Chinese government reports."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+corpus_option = click.option("--corpus", type=click.Path(path_type=Path), help="Corpus directory (default ./corpus).")
+index_option = click.option("--index", type=click.Path(path_type=Path), help="Index directory (default ./index).")
+
+
+@cli.command()
+@corpus_option
+@index_option
+def build(corpus, index) -> None:
+    """Parse, chunk, embed and index the corpus."""
+    from . import index as index_store
+    from .embedding import Encoder
+
+    settings = _settings(corpus, index)
+    path = index_store.build(settings, Encoder(settings.model))
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    click.echo(f"indexed {counts['documents']} report(s): {counts['chunks']} passages, "
+               f"{counts['sentences']} sentences in {manifest['build_seconds']}s -> {path}")
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@click.option("--jsonl", type=click.File("r", encoding="utf-8"), help="Answer every JSON line of FILE ('-' for stdin).")
+@corpus_option
+@index_option
+def ask(question, as_json, jsonl, corpus, index) -> None:
+    """Answer QUESTION, or every line of --jsonl FILE."""
+    if jsonl is None:
+        if question is None or not question.strip():
+            _fail("the question is empty; ask something like: reportqa ask \"2024年化解了多少矛盾纠纷？\"")
+    service = _service(_settings(corpus, index))
+    if jsonl is not None:
+        _ask_lines(service, jsonl)
+        return
+    answer = service.ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return
+    click.echo(answer.answer)
+    for n, c in enumerate(answer.citations, start=1):
+        click.echo(f"\n[{n}] {c.section}  ({c.doc}, {c.start}-{c.end})")
+        click.echo("    " + c.text.replace("\n", "\n    "))
+
+
+def _ask_lines(service, lines) -> None:
+    """The scorer's protocol: one JSON object out per line in, in order, flushed as it goes."""
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as e:
+            out = {"id": None, "error": f"line is not JSON ({e.msg})"}
+        else:
+            qid = item.get("id") if isinstance(item, dict) else None
+            question = item.get("question") if isinstance(item, dict) else None
+            if question is None:
+                out = {"id": qid, "error": "line has no \"question\""}
+            else:
+                try:
+                    out = service.ask(question, history=item.get("history"), id=qid).to_dict()
+                except ReportQAError as e:
+                    out = {"id": qid, "question": question if isinstance(question, str) else None, "error": str(e)}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+@cli.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@corpus_option
+@index_option
+def evaluate(questions, corpus, index) -> None:
+    """Score a JSONL question set (id, question, gold, expect / expect_found)."""
+    from .evaluation import score
+
+    items = []
+    for n, line in enumerate(questions.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                _fail(f"{questions}:{n}: not a JSON line")
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                _fail(f"{questions}:{n}: no \"question\"")
+            items.append(item)
+    service = _service(_settings(corpus, index))
+    answers = []
+    for item in items:
+        try:
+            answers.append(service.ask(item["question"], id=item.get("id")).to_dict())
+        except ReportQAError as e:
+            answers.append({"id": item.get("id"), "found": False, "answer": "", "error": str(e)})
+    figures = score(items, answers)
+    for item, a in zip(items, answers):
+        click.echo(f"{item.get('id')}\t{'found' if a.get('found') else 'declined'}\t{item['question']} -> {a.get('answer', '')[:80]}")
+    click.echo(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1, or REPORTQA_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default 7860, or REPORTQA_PORT).")
+@corpus_option
+@index_option
+def serve(host, port, corpus, index) -> None:
+    """Start the web chat, the HTTP API and the widget."""
+    from .web import serve as run
+
+    run(Settings.from_env(host=host, port=port, corpus_dir=corpus, index_dir=index))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except ReportQAError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

