@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .chunking import Chunk
-from .corpus import heading_level
+from .corpus import POINT_LEVEL, heading_level
 from .lexical import tokenize
 
 # Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
@@ -27,6 +27,8 @@ QUANTITY = re.compile(
     r"(?:以上|左右|以内)?")
 DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
+POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
+MARKER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
 
 QTYPE_PATTERNS_ZH = [
     ("name", re.compile(r"叫什么|名字|姓名|什么名")),
@@ -165,6 +167,32 @@ class Answerer:
         self.sentences_of: dict[int, list[int]] = {}
         for i, s in enumerate(index.sentences):
             self.sentences_of.setdefault(s.chunk_id, []).append(i)
+        # Sections whose children are enumerated points: a "which / 哪些" question may name one.
+        self.lists: list[tuple[set[str], list[str], list[int]]] = []
+        for doc in index.documents.values():
+            for sec, path in doc.root.walk():
+                items = [c for c in sec.children if c.level == POINT_LEVEL]
+                if len(items) < 2:
+                    continue
+                ids = [next((c.chunk_id for c in index.chunks if c.doc_id == doc.doc_id
+                             and tuple(c.section_path[:len(path) + 1]) == path + (item.title,)), -1) for item in items]
+                if -1 not in ids:
+                    labels = [POINT_PREFIX.sub("", item.title) for item in items]
+                    self.lists.append((set(tokenize(MARKER_PREFIX.sub("", sec.title))), labels, ids))
+
+    def named_list(self, query) -> tuple[list[str], list[int]] | None:
+        """The enumerated points of the section a list question names by its whole title."""
+        best, best_weight = None, 0.0
+        for title_terms, labels, ids in self.lists:
+            if not title_terms:
+                continue
+            matched = [t for t in title_terms if any(t in alts for alts in query.terms.values())]
+            if len(matched) < len(title_terms):
+                continue
+            weight = sum(self.index.bm25.term_idf(t) for t in matched)
+            if weight > best_weight:
+                best, best_weight = (labels, ids), weight
+        return best
 
     def candidates(self, query, hits, qtype: str) -> list[Candidate]:
         """The best quotable span of each sentence of the top passages, best first."""
@@ -231,6 +259,11 @@ class Answerer:
     def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], Candidate | None]:
         """(found, answer text, passage order for the citations, the quoted candidate)."""
         order = [h.chunk_id for h in hits]
+        named = self.named_list(query) if qtype == "list" else None
+        if named:
+            labels, ids = named
+            order = ids + [i for i in order if i not in ids]
+            return True, self.format_list(query, labels), order, None
         cands = self.candidates(query, hits, qtype)
         best = cands[0] if cands else None
         if best is None or best.evidence < self.MIN_EVIDENCE:
@@ -238,6 +271,18 @@ class Answerer:
         order.remove(best.chunk.chunk_id)
         order.insert(0, best.chunk.chunk_id)
         return True, self.format(query, best), order, best
+
+    def format_list(self, query, labels: list[str]) -> str:
+        marks = "".join(f"[{n}]" for n in range(1, len(labels) + 1))
+        items, budget = [], self.QUOTE_CHARS
+        for label in labels:
+            if len("；".join(items + [label])) > budget:
+                items.append("…")
+                break
+            items.append(label)
+        if query.lang == "zh":
+            return f"共{len(labels)}点：{'；'.join(items)} {marks}"
+        return f"According to the report, {len(labels)} points: {'; '.join(items)} {marks}"
 
     def format(self, query, cand: Candidate) -> str:
         quote = cand.text

@@ -71,7 +71,7 @@ class QAService:
         hits = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
         found, text, order, quoted = self.answerer.answer(query, hits, qtype)
         scores = {h.chunk_id: h.score for h in hits}
-        citations = [self._citation(cid, scores[cid], quoted) for cid in order[: self.settings.top_k]]
+        citations = [self._citation(cid, scores.get(cid, 0.0), quoted) for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=query.lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
 
