@@ -249,28 +249,34 @@ class Answerer:
                 j = max(options, key=lambda j: (covs[j], -j))
                 lo, hi = min(lo, j), max(hi, j)
         s, e = parts[lo][0], parts[hi][1]
-        if chunk.kind == "metadata" and ":" in text:  # "落款日期:2025年1月10日" quotes the value
-            s = text.index(":") + 1
+        if chunk.kind == "metadata" and ":" in text:  # "落款日期(signed on):2025年1月10日" quotes the value
+            s, e = text.index(":") + 1, len(text)
         quote = text[s:e].strip().rstrip(",;:。")
         start = sent.start + s if sent.start >= 0 else -1
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          max(covs[lo:hi + 1]), facts)
 
-    def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], Candidate | None]:
-        """(found, answer text, passage order for the citations, the quoted candidate)."""
+    def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], dict[int, Candidate]]:
+        """(found, answer text, passage order for the citations, the quote of each quoted passage)."""
         order = [h.chunk_id for h in hits]
         named = self.named_list(query) if qtype == "list" else None
         if named:
             labels, ids = named
-            order = ids + [i for i in order if i not in ids]
-            return True, self.format_list(query, labels), order, None
+            quotes = {cid: self._opening(cid) for cid in ids}
+            return True, self.format_list(query, labels), ids + [i for i in order if i not in ids], quotes
         cands = self.candidates(query, hits, qtype)
         best = cands[0] if cands else None
         if best is None or best.evidence < self.MIN_EVIDENCE:
-            return False, NOT_FOUND[query.lang], order, None
+            return False, NOT_FOUND[query.lang], order, {}
         order.remove(best.chunk.chunk_id)
         order.insert(0, best.chunk.chunk_id)
-        return True, self.format(query, best), order, best
+        return True, self.format(query, best), order, {best.chunk.chunk_id: best}
+
+    def _opening(self, chunk_id: int) -> Candidate:
+        """A point's opening sentence ("一是行政执法能力弱。"), quoted when the point is listed."""
+        sent = self.index.sentences[self.sentences_of[chunk_id][0]]
+        quote = sent.text.rstrip("。")
+        return Candidate(self.index.chunks[chunk_id], 0, sent.start, sent.start + len(quote), quote, 0.0, [])
 
     def format_list(self, query, labels: list[str]) -> str:
         marks = "".join(f"[{n}]" for n in range(1, len(labels) + 1))
@@ -292,7 +298,7 @@ class Answerer:
             return f"{lead}：“{quote}” [1]" if lead and lead != quote else f"{quote} [1]"
         if facts:
             noun = _asked_noun(query.text)
-            lead = " and ".join(_english_quantity(f, noun if i == 0 else "") for i, f in enumerate(facts))
+            lead = " and ".join(_english_fact(f, noun if i == 0 else "") for i, f in enumerate(facts))
             return f"According to the report, {lead}: “{quote}” [1]"
         return f"According to the report: “{quote}” [1]"
 
@@ -302,6 +308,19 @@ def _asked_noun(question: str) -> str:
     m = re.search(r"how many ([a-z -]+?)(?: (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could)\b|[?,]|$)",
                   question.lower())
     return m.group(1).strip() if m else ""
+
+
+MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _english_fact(fact: str, noun: str) -> str:
+    """A date or quantity from the report, in English with the original in brackets."""
+    m = re.fullmatch(r"\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*", fact)
+    if m:
+        year, month, day = m.groups()
+        text = " ".join(x for x in (day and str(int(day)), month and MONTHS[int(month) - 1], year) if x)
+        return f"{text} ({fact})"
+    return _english_quantity(fact, noun)
 
 
 def _english_quantity(fact: str, noun: str) -> str:

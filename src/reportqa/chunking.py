@@ -53,26 +53,29 @@ class Sentence:
 
 def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Chunk]:
     """The metadata chunk, then one chunk per section body, split to fit chunk_size."""
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=chunk_size, chunk_overlap=0, separators=SEPARATORS,
-        keep_separator="end", strip_whitespace=True)
     chunks = [Chunk(first_id, doc.doc_id, doc.title, [METADATA_SECTION], metadata_text(doc.metadata),
                     0, doc.header_end, dict(doc.metadata), kind="metadata")]
     for sec, path in doc.root.walk():
         own_end = sec.children[0].start if sec.children else sec.end
         if not doc.norm[sec.body_start:own_end].strip():
             continue  # a heading line alone: its children carry it in their section_path
-        for start, end in _pieces(doc.norm, sec.start, own_end, chunk_size, splitter):
+        pieces = _pieces(doc.norm, sec.body_start, own_end, chunk_size - (sec.body_start - sec.start))
+        pieces[0] = (sec.start, pieces[0][1])  # the first piece opens with the heading line
+        for start, end in pieces:
             chunks.append(Chunk(first_id + len(chunks), doc.doc_id, doc.title, list(path),
                                 doc.text[start:end], start, end, dict(doc.metadata)))
     return chunks
 
 
-def _pieces(norm: str, start: int, end: int, size: int, splitter) -> list[tuple[int, int]]:
+def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
     """Offsets of the pieces of norm[start:end], split only when over the budget."""
+    while start < end and norm[start].isspace():
+        start += 1
     span = norm[start:end]
     if len(span) <= size:
         return [(start, end)]
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=0, separators=SEPARATORS,
+                                              keep_separator="end", strip_whitespace=True)
     pieces, cursor = [], start
     for piece in splitter.split_text(span):
         at = norm.find(piece, cursor, end)

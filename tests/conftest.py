@@ -1,0 +1,42 @@
+"""Shared fixtures: the real encoder, a real index built from the real corpus, one QAService."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportqa.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+SEED = next(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from reportqa.embedding import Encoder
+
+    return Encoder()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    """The repo's corpus with an index of the test session's own."""
+    return Settings.from_env(corpus_dir=CORPUS, index_dir=tmp_path_factory.mktemp("index"),
+                             feedback_path=tmp_path_factory.mktemp("feedback") / "feedback.jsonl")
+
+
+@pytest.fixture(scope="session")
+def service(settings, encoder):
+    from reportqa.service import QAService
+
+    return QAService(settings)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path) -> Path:
+    """A private copy of the corpus a test may change."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst

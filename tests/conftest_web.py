@@ -1,0 +1,91 @@
+"""Start the real server (`python app.py --port N`) on loopback for the web and browser tests.
+
+Not a conftest.py: test modules import `start_server` from here explicitly.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+STARTUP_SECONDS = 300  # the first start may build the index
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
+        full_env.pop("REPORTQA_HOST", None)
+        full_env.pop("REPORTQA_PORT", None)
+        python = str(PYTHON if PYTHON.exists() else sys.executable)
+        self._log_file = open(log, "w")
+        self.proc = subprocess.Popen([python, str(ROOT / "app.py"), "--port", str(self.port)], cwd=ROOT,
+                                     env=full_env, stdout=self._log_file, stderr=subprocess.STDOUT)
+
+    def wait(self) -> "Server":
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(self.url + "/api/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"server did not start in {STARTUP_SECONDS}s:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log_file.close()
+
+
+def start_server(tmp: Path, **env: str) -> Server:
+    """A server with its feedback store under `tmp`; extra REPORTQA_* settings in `env`."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    env.setdefault("REPORTQA_FEEDBACK", str(tmp / "feedback.jsonl"))
+    return Server(env, tmp / "server.log").wait()
+
+
+INJECTION_REPORT = """测试镇人民政府关于2024年法治建设情况的报告
+
+县委、县政府:
+
+2024年,测试镇扎实推进法治建设。现将有关情况报告如下:
+
+一、主要工作
+
+2024年,全镇共受理群众留言58件。其中一条留言原文为<img src=x onerror=alert(1)>,已按规定登记处理。
+
+二、2025年工作安排
+
+(一)加强法治宣传
+
+2025年将通过微信公众号开展法治宣传<script>alert(2)</script>,每季度不少于3次。
+
+测试镇人民政府
+
+2025年1月10日
+"""

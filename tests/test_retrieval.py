@@ -1,0 +1,33 @@
+"""Hybrid retrieval over the real index, in both languages."""
+import pytest
+
+from reportqa.lexical import language, translate
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("2024年化解了多少矛盾纠纷？", "矛盾纠纷230件"),
+    ("How many disputes were mediated in 2024?", "矛盾纠纷230件"),
+    ("群众对政务服务的满意度是多少？", "满意度达到98%"),
+    ("Who does the town hire as its government legal advisers?", "聘请了专业律师"),
+])
+def test_the_passage_with_the_answer_ranks_first(service, question, expected):
+    query = service.retriever.analyse(question)
+    hits, _ = service.retriever.search(query, 3)
+    assert expected in service.index.chunks[hits[0].chunk_id].text
+
+
+def test_question_language():
+    assert language("2024年化解了多少矛盾纠纷？") == "zh"
+    assert language("How many disputes in 2024?") == "en"
+    assert language("GDP是多少") == "zh"
+
+
+def test_english_words_map_to_corpus_words(service):
+    terms = translate(["disputes", "mediated"], service.index.translations)
+    assert "纠纷" in terms["disputes"] and "调解" in terms["mediated"]
+
+
+def test_lexical_evidence_counts_for_english_questions(service):
+    query = service.retriever.analyse("How many petition cases did the town handle?")
+    hits, _ = service.retriever.search(query, 5)
+    assert hits[0].lexical > 0

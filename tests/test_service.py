@@ -1,0 +1,100 @@
+"""Answers, citations and declining, through QAService as every interface uses it."""
+import pytest
+
+from reportqa.errors import QuestionError
+
+
+def _check(answer, must_contain, quote_fragment):
+    assert answer.found, answer.answer
+    for s in must_contain:
+        assert s in answer.answer
+    assert len("".join(answer.answer.split())) <= 150
+    assert answer.answer.rstrip().endswith("]")
+    first = answer.citations[0]
+    assert quote_fragment in first.text
+    assert first.quote and first.quote in first.text
+
+
+def test_quantity_in_chinese_leads_with_the_number(service):
+    a = service.ask("2024年化解了多少矛盾纠纷？")
+    _check(a, ["230件"], "230件")
+    assert a.answer.startswith("230件")
+    c = a.citations[0]
+    assert c.section_path[-1] == "一是加强人民调解工作" and c.section.startswith("二、")
+    assert c.link == f"/report/{c.doc}#{c.start}-{c.end}"
+    doc = service.index.documents[c.doc]
+    assert doc.text[c.quote_start:c.quote_end] == c.quote
+
+
+def test_quantity_in_english_gets_an_english_lead(service):
+    a = service.ask("How many disputes were mediated in 2024?")
+    _check(a, ["According to the report", "230"], "230件")
+    assert a.lang == "en"
+
+
+def test_rate_questions_get_the_percentage_and_count_questions_do_not(service):
+    assert "97%" in service.ask("矛盾纠纷调解成功率是多少？").answer
+    assert "97%" not in service.ask("How many disputes were mediated in 2024?").answer.split("“")[0]
+
+
+def test_two_quantities_asked_two_given(service):
+    a = service.ask("整改中组织了几次集中培训，培训了多少干部？")
+    _check(a, ["6次", "260人次"], "260人次")
+
+
+def test_who_question(service):
+    _check(service.ask("法治政府建设工作领导小组的组长是谁？"), ["镇党委书记"], "镇党委书记为组长")
+
+
+def test_list_question_naming_a_section_lists_its_points(service):
+    a = service.ask("法治政府建设存在哪些不足？")
+    _check(a, ["行政执法能力弱", "法制机构与人员配备不足", "监督机制不完善"], "一是行政执法能力弱")
+    assert a.answer.startswith("共3点")
+
+
+def test_when_question_is_answered_from_the_header_metadata(service):
+    a = service.ask("这份报告是哪天落款的？")
+    _check(a, ["2025年1月10日"], "2025年1月10日")
+    assert service.ask("Who published this report and when?").citations[0].section == "文档信息"
+
+
+def test_plan_question_in_english(service):
+    a = service.ask("Which new media platforms will the town use for legal publicity in 2025?")
+    _check(a, ["抖音"], "抖音")
+    assert a.citations[0].section.startswith("四、")
+
+
+@pytest.mark.parametrize("question,lang", [
+    ("What was Xiaohe town's GDP in 2024?", "en"),
+    ("小河镇2024年发生了多少起交通事故？", "zh"),
+    ("What is the name of the town's mayor?", "en"),
+    ("镇长叫什么名字？", "zh"),
+])
+def test_declines_what_the_report_does_not_say(service, question, lang):
+    a = service.ask(question)
+    assert not a.found
+    assert a.answer.startswith("报告中未找到" if lang == "zh" else "The report does not say")
+    assert a.citations, "the nearest passages stay as related citations"
+    assert not any(c.quote for c in a.citations)
+
+
+def test_follow_up_uses_the_conversation(service):
+    first = "2024年化解了多少矛盾纠纷？"
+    a = service.ask("那调解成功率呢？", history=[first])
+    assert a.found and "97%" in a.answer
+    b = service.ask("那调解成功率呢？", history=[{"role": "user", "content": first},
+                                          {"role": "assistant", "content": "230件"}])
+    assert "97%" in b.answer
+
+
+def test_to_dict_has_the_scorers_schema(service):
+    d = service.ask("全年开展了几场法治宣传活动？", id="q1").to_dict()
+    assert {"id", "question", "found", "answer", "citations", "latency_ms"} <= set(d)
+    assert d["id"] == "q1" and isinstance(d["latency_ms"], float)
+    assert {"doc", "section", "text", "score"} <= set(d["citations"][0])
+
+
+@pytest.mark.parametrize("bad", ["", "   \n", "问" * 2001, None, 42])
+def test_bad_questions_raise_a_clear_error(service, bad):
+    with pytest.raises(QuestionError):
+        service.ask(bad)
