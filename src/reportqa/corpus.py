@@ -120,11 +120,13 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _plausible_chinese(text: str) -> bool:
+    """A wrong legacy decoding yields stray rare characters among ASCII, or non-CJK symbols."""
     wide = [c for c in text if ord(c) > 127]
     if not wide:
         return True
     cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-    return cjk / len(wide) > 0.8
+    visible = sum(1 for c in text if not c.isspace())
+    return cjk / len(wide) > 0.8 and cjk / visible > 0.2
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -1,0 +1,149 @@
+"""A real headless Chromium against the real server: the embedded widget, the staff chat, the report page.
+
+Every request the browser makes is recorded; only our loopback servers may be asked.
+Skipped only when /usr/bin/chromium is missing outside CI (scripts/ci_browser.sh installs it).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest_web import ROOT, start_server  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DOC = "2024-xiaohe-town-rule-of-law-government-report"
+SCREENSHOT = ROOT / "docs" / "widget.png"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but /usr/bin/chromium is missing: run scripts/ci_browser.sh first", pytrace=False)
+    pytest.skip("/usr/bin/chromium is missing (run scripts/ci_browser.sh); browser tests skipped outside CI",
+                allow_module_level=True)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = start_server(tmp_path_factory.mktemp("browser"))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def portal():
+    """examples/ served by a separate loopback server: the widget is embedded cross-origin, as on a real portal."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(ROOT / "examples")))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 760}, locale="zh-CN")
+        seen: list[str] = []
+        dialogs: list[str] = []
+        context.on("request", lambda r: seen.append(r.url))
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.set_default_timeout(30_000)
+        yield page, seen, dialogs
+        context.close()
+        browser.close()
+
+
+def assert_only_loopback(seen: list[str], *origins: str) -> None:
+    allowed = {urlsplit(o).netloc for o in origins}
+    hosts = {urlsplit(u).netloc for u in seen if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts and hosts <= allowed, f"requests left the servers: {sorted(hosts - allowed)}"
+
+
+def test_widget_on_portal(server, portal, browser_page):
+    page, seen, dialogs = browser_page
+    page.goto(f"{portal}/portal.html?server={server.url}")
+    page.click("#reportqa-widget-button")
+    frame = page.frame_locator("#reportqa-widget-frame")
+    frame.locator("#rq-q").fill("2024年化解了多少矛盾纠纷？")
+    frame.locator("#rq-send").click()
+    answer = frame.locator(".msg.bot.found .answer")
+    answer.wait_for()
+    assert "230" in answer.inner_text()
+    assert "全年累计排查化解各类矛盾纠纷230件" in frame.locator(".sources li mark").first.inner_text()
+    link = frame.locator(".sources li a").first.get_attribute("href")
+    assert link.startswith(f"/report/{DOC}#")
+    frame.locator("#rq-q").fill("What is the town's GDP growth rate?")  # the "does not say" state
+    frame.locator("#rq-send").click()
+    frame.locator(".msg.bot.notfound .badge").wait_for()
+    frame.locator("#rq-q").fill("<img src=x onerror=alert(1)>")
+    frame.locator("#rq-send").click()
+    frame.locator(".msg.user", has_text="<img src=x").wait_for()
+    frame.locator(".msg.bot").nth(3).wait_for()
+    assert frame.locator(".log img").count() == 0
+    frame.locator(".msg.bot.found .answer").first.scroll_into_view_if_needed()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    assert not dialogs
+    assert_only_loopback(seen, server.url, portal)
+    assert any(u.startswith(server.url + "/api/ask") for u in seen)
+
+
+def test_staff_chat_escapes_and_records_votes(server, browser_page, tmp_path):
+    page, seen, dialogs = browser_page
+    page.goto(server.url + "/")
+    box = page.locator("#rq-input textarea")
+    box.fill("<script>alert(1)</script>2024年化解了多少矛盾纠纷？")
+    box.press("Enter")
+    page.locator("#rq-chat .rq-found").wait_for()
+    assert "<script>alert(1)</script>" in page.locator("#rq-chat .rq-question").inner_text()
+    assert page.locator("#rq-chat script").count() == 0
+    assert "230" in page.locator("#rq-chat .rq-short").inner_text()
+    assert page.locator("#rq-chat .rq-sources li").count() >= 1 and page.locator("#rq-chat mark").count() == 1
+    page.get_by_role("button", name="Like", exact=True).last.click()
+    store = Path(server.log.parent / "feedback.jsonl")
+    page.wait_for_function("() => true")  # let the like event round-trip
+    for _ in range(40):
+        if store.exists() and store.read_text(encoding="utf-8").strip():
+            break
+        page.wait_for_timeout(250)
+    entry = json.loads(store.read_text(encoding="utf-8").splitlines()[-1])
+    assert entry["vote"] == "like" and "230" in entry["answer"] and entry["citations"]
+    assert entry["question"].startswith("<script>")
+    assert not dialogs
+    assert_only_loopback(seen, server.url)
+
+
+def test_report_link_highlights_quote(server, browser_page):
+    page, seen, dialogs = browser_page
+    page.goto(f"{server.url}/report/{DOC}#2693-2859,2827-2845")
+    quote = page.locator("#doc mark.quote")
+    quote.wait_for()
+    text = page.locator("#doc").text_content()
+    assert quote.inner_text() == text[2827:2845]
+    assert page.locator("#doc mark.passage").count() >= 1
+    assert quote.is_visible() and page.evaluate(
+        "() => { const r = document.querySelector('mark.quote').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }")
+    page.click(".outline a >> nth=0")  # the outline moves the highlight
+    page.wait_for_function("() => !document.querySelector('mark.quote')")
+    assert_only_loopback(seen, server.url)
