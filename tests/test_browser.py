@@ -61,7 +61,7 @@ def browser_page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 760}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 1100, "height": 760}, locale="en-US")
         seen: list[str] = []
         dialogs: list[str] = []
         context.on("request", lambda r: seen.append(r.url))
@@ -119,9 +119,8 @@ def test_staff_chat_escapes_and_records_votes(server, browser_page, tmp_path):
     assert page.locator("#rq-chat script").count() == 0
     assert "230" in page.locator("#rq-chat .rq-short").inner_text()
     assert page.locator("#rq-chat .rq-sources li").count() >= 1 and page.locator("#rq-chat mark").count() == 1
-    page.get_by_role("button", name="Like", exact=True).last.click()
+    page.locator('#rq-chat button[aria-label="Like"]').last.click()  # Gradio labels it in the page locale
     store = Path(server.log.parent / "feedback.jsonl")
-    page.wait_for_function("() => true")  # let the like event round-trip
     for _ in range(40):
         if store.exists() and store.read_text(encoding="utf-8").strip():
             break

@@ -12,7 +12,7 @@
     button.id = "reportqa-widget-button";
     button.type = "button";
     button.setAttribute("aria-label", "报告问答 · Ask the report");
-    button.textContent = "💬 问报告";
+    button.textContent = "问报告 · Ask";
     button.style.cssText = "position:fixed;right:20px;bottom:20px;z-index:2147483000;padding:12px 16px;" +
       "border:0;border-radius:24px;background:#1d4ed8;color:#fff;font:15px system-ui,sans-serif;" +
       "box-shadow:0 4px 14px rgba(0,0,0,.25);cursor:pointer";
