@@ -14,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -128,6 +129,12 @@ def test_staff_chat_escapes_and_records_votes(server, browser_page, tmp_path):
     entry = json.loads(store.read_text(encoding="utf-8").splitlines()[-1])
     assert entry["vote"] == "like" and "230" in entry["answer"] and entry["citations"]
     assert entry["question"].startswith("<script>")
+    page.get_by_role("tab", name="反馈 Feedback").click()  # staff export the store from the UI
+    page.get_by_role("button", name="导出反馈 Export feedback").click()
+    download = page.locator("a[download]").first
+    download.wait_for()
+    exported = httpx.get(download.get_attribute("href")).text
+    assert json.loads(exported.splitlines()[-1])["vote"] == "like"
     assert not dialogs
     assert_only_loopback(seen, server.url)
 
