@@ -98,3 +98,21 @@ def test_to_dict_has_the_scorers_schema(service):
 def test_bad_questions_raise_a_clear_error(service, bad):
     with pytest.raises(QuestionError):
         service.ask(bad)
+
+
+def test_quantity_answers_come_in_the_asked_unit(service):
+    a = service.ask("How many people attended law enforcement training?")
+    assert a.found and "120" in a.answer and "4次" not in a.answer
+    assert "7场次" in service.ask("全年开展了几场法治宣传活动？").answer
+
+
+@pytest.mark.parametrize("question", ["How much money did the town spend on legal aid?",
+                                      "镇政府2024年财政收入是多少元？",
+                                      "小河镇有多少人口？"])
+def test_a_quantity_in_another_unit_is_never_the_answer(service, question):
+    assert not service.ask(question).found
+
+
+def test_a_who_question_is_not_answered_with_a_date(service):
+    a = service.ask("这份报告是谁发布的？")
+    assert a.found and "浚县司法局" in a.answer

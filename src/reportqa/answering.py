@@ -21,9 +21,10 @@ from .lexical import tokenize
 
 # Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
+MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株"
 QUANTITY = re.compile(
-    rf"(?:\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?:万|亿|千|百)?(?:余|多)?\s*"
-    r"(?:%|万元|亿元|元|人次|场次|件次|个百分点|平方米|公里|小时|个月|[件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株])"
+    rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?:万|亿|千|百)?(?:余|多)?\s*"
+    rf"(?P<unit>%|万元|亿元|元|人次|场次|件次|个百分点|平方米|公里|小时|个月|[{MEASURES}])"
     r"(?:以上|左右|以内)?")
 DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
@@ -41,7 +42,7 @@ QTYPE_PATTERNS_ZH = [
 QTYPE_PATTERNS_EN = [
     ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
-    ("quantity", re.compile(r"\bhow (many|much)\b|\bwhat (percentage|share|proportion|rate|number)\b|\bnumber of\b", re.I)),
+    ("quantity", re.compile(r"\bhow (many|much)\b|\b(percentage|proportion|rate|number of)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
     ("why", re.compile(r"\bwhy\b|\breason", re.I)),
@@ -123,28 +124,66 @@ def clauses(text: str) -> list[tuple[int, int]]:
     return out or [(0, len(text))]
 
 
-RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|rate\b|share|proportion", re.I)
+RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|\brate\b|\bshare\b|proportion", re.I)
+MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|spen[dt]|\bcost|fund|budget|yuan|invest", re.I)
 MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
+ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}])?")
+EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|attended)\b|[?,]|$)")
+# The measure words an English count noun is reported in.
+EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
+               "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
+               "case": "件起例", "household": "户", "item": "项", "batch": "批", "day": "天", "ton": "吨",
+               "mu": "亩", "accident": "起", "incident": "起"}
+MONEY_UNITS = ("元", "万元", "亿元")
 
 
-def facts_of(text: str, qtype: str, ratio: bool | None = None) -> list[str]:
-    """The facts of the asked type in text; for quantities, rates only when a rate is asked (ratio=True)."""
+def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
+    """The units a quantity answer must be in; None means any count (no rates, no money)."""
+    if RATIO_CUE.search(question):
+        return ("%", "个百分点")
+    if MONEY_CUE.search(question):
+        return MONEY_UNITS
+    if lang == "zh":
+        asks = ZH_ASK.findall(question)
+        units = [u for u in asks if u and u != "个"]
+        return tuple(units) if asks and len(units) == len(asks) else None
+    units = []
+    asks = EN_ASK.findall(question.lower())
+    for noun in asks:
+        word = noun.split()[-1]
+        measure = next((EN_MEASURES[w] for w in (word, word[:-1], word[:-2]) if w in EN_MEASURES), None)
+        if measure is None:
+            return None
+        units.extend(measure)
+    return tuple(units) or None
+
+
+def facts_of(text: str, qtype: str, units: tuple[str, ...] | None = None) -> list[str]:
+    """The facts of the asked type in text; quantities only in the asked units."""
     if qtype == "quantity":
-        found = [m.group(0) for m in QUANTITY.finditer(text) if not _is_ordinal(text, m)]
-        if ratio is not None:
-            found = [f for f in found if ("%" in f) == ratio]
+        found = []
+        for m in QUANTITY.finditer(text):
+            if _is_modifier(text, m):
+                continue
+            unit = m.group("unit")
+            if units is None and (unit in ("%", "个百分点") or unit in MONEY_UNITS):
+                continue
+            if units is not None and not any(unit.startswith(u) for u in units):
+                continue
+            found.append(m.group(0))
         return found
     if qtype == "when":
         return [m.group(0) for m in DATE.finditer(text)]
     if qtype == "name":
         return _names(text)
     return []
-
-
-def _is_ordinal(text: str, m: re.Match) -> bool:
-    """'一是', '一批' style words are not counts; digits and 两 always are."""
-    head = m.group(0)
-    return head[0] in "一" and len(head) <= 2 and head[-1] in "批项个件次"
+def _is_modifier(text: str, m: re.Match) -> bool:
+    """'三项制度', '一批阵地': a number in Chinese numerals before a noun names, it does not count.
+    A count ends its clause (230件, / 7场次。) or takes a bound (97%以上)."""
+    if m.group("num")[0].isdigit():
+        return False
+    nxt = text[m.end():m.end() + 1]
+    return bool(nxt) and nxt not in ",;:。!?、)”"
 
 
 def _names(text: str) -> list[str]:
@@ -196,19 +235,20 @@ class Answerer:
 
     def candidates(self, query, hits, qtype: str) -> list[Candidate]:
         """The best quotable span of each sentence of the top passages, best first."""
-        ratio = bool(RATIO_CUE.search(query.text)) if qtype == "quantity" else None
+        units = asked_units(query.text, query.lang) if qtype == "quantity" else None
         multi = bool(MULTI_ASK.search(query.text))
         out = []
         for rank, hit in enumerate(hits[: self.PASSAGES]):
             chunk = self.index.chunks[hit.chunk_id]
             ids = self.sentences_of.get(hit.chunk_id, [])
-            if len(ids) > 1:  # a heading line is in section_path; its body answers
-                ids = [i for i in ids if not heading_level(self.index.sentences[i].text)]
+            if len(ids) > 1:  # a heading or a point's title is in section_path; the body answers
+                ids = [i for n, i in enumerate(ids) if not heading_level(self.index.sentences[i].text)
+                       and not (n == 0 and POINT_PREFIX.match(self.index.sentences[i].text))]
             dense = self.index.sentence_vectors[ids] @ query.vector if ids else []
             for i, d in zip(ids, dense):
                 sent = self.index.sentences[i]
                 cov = self.retriever.coverage(query, set(self.index.sentence_tokens[i]))
-                cand = self._span(query, chunk, rank, sent, qtype, ratio, multi)
+                cand = self._span(query, chunk, rank, sent, qtype, units, multi)
                 if cand is not None:
                     cand.evidence = float(d) + cov
                     cand.score = cand.evidence + hit.score + 0.5 * cand.score
@@ -216,14 +256,14 @@ class Answerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def _span(self, query, chunk, rank, sent, qtype, ratio, multi) -> Candidate | None:
+    def _span(self, query, chunk, rank, sent, qtype, units, multi) -> Candidate | None:
         """The clause window of a sentence worth quoting; None when it lacks the fact asked for."""
         text = sent.text
         parts = clauses(text)
         covs = [self.retriever.coverage(query, set(tokenize(text[s:e]))) for s, e in parts]
         facts: list[str] = []
         if qtype in ("quantity", "when", "name"):
-            found = [(i, facts_of(text[s:e], qtype, ratio)) for i, (s, e) in enumerate(parts)]
+            found = [(i, facts_of(text[s:e], qtype, units)) for i, (s, e) in enumerate(parts)]
             found = [(i, f) for i, f in found if f]
             if not found:
                 return None
@@ -252,6 +292,8 @@ class Answerer:
         if chunk.kind == "metadata" and ":" in text:  # "落款日期(signed on):2025年1月10日" quotes the value
             s, e = text.index(":") + 1, len(text)
         quote = text[s:e].strip().rstrip(",;:。")
+        if qtype == "who" and DATE.fullmatch(quote.split(" ")[0]):
+            return None  # a bare date cannot say who
         start = sent.start + s if sent.start >= 0 else -1
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          max(covs[lo:hi + 1]), facts)

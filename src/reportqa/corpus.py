@@ -42,7 +42,7 @@ DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s
 META_KEYS = {"发布时间": "published", "发文时间": "published", "成文日期": "signed", "来源": "source",
              "发文机关": "issuer", "发文字号": "doc_number", "索引号": "index_number", "作者": "author"}
 # Labels of the metadata chunk, bilingual so that English questions find it too.
-META_LABELS = {"title": "标题(title)", "published": "发布时间(published on)", "source": "来源(source, published by)",
+META_LABELS = {"title": "标题(title)", "published": "发布时间(published on)", "source": "来源(发布单位; source, published by)",
                "addressee": "主送(addressed to)", "issuer": "落款单位(issued and signed by)",
                "signed": "落款日期(signed on, dated)", "doc_number": "发文字号(document number)",
                "index_number": "索引号(index number)", "author": "作者(author)"}
