@@ -6,10 +6,13 @@ installing the console script. Settings come from REPORTQA_* variables.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("REPORTQA_HOME", str(ROOT))  # ./corpus, ./index, ./feedback beside this file
 
 from reportqa.config import Settings  # noqa: E402
 from reportqa.errors import ReportQAError  # noqa: E402

@@ -136,3 +136,15 @@ def test_eval_rejects_a_bad_question_file(run, tmp_path):
     f.write_text("{not json}\n", encoding="utf-8")
     p = run("eval", str(f))
     assert p.returncode == 2 and "bad.jsonl:1" in p.stderr
+
+
+def test_feedback_export_from_the_cli(run, tmp_path):
+    from reportqa.feedback import record
+
+    store = tmp_path / "fb.jsonl"
+    record(store, "2024年化解了多少矛盾纠纷？", "230件", [], "like")
+    out = tmp_path / "votes.csv"
+    p = run("feedback-export", "--out", str(out), "--format", "csv", extra_env={"REPORTQA_FEEDBACK": str(store)})
+    assert p.returncode == 0, p.stderr
+    assert "exported 1 vote(s)" in p.stdout
+    assert "230件" in out.read_text(encoding="utf-8-sig")

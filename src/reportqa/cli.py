@@ -150,6 +150,19 @@ def serve(host, port, corpus, index) -> None:
     run(Settings.from_env(host=host, port=port, corpus_dir=corpus, index_dir=index))
 
 
+@cli.command("feedback-export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="feedback-export.jsonl",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+def feedback_export(out, fmt) -> None:
+    """Export staff likes/dislikes (question, answer, sources, vote, time)."""
+    from .feedback import export
+
+    settings = Settings.from_env()
+    n = export(settings.feedback_path, out, fmt)
+    click.echo(f"exported {n} vote(s) from {settings.feedback_path} -> {out}")
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)

@@ -61,15 +61,19 @@ def export(path: Path, out: Path, fmt: str = "jsonl") -> int:
     entries = load(path)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "jsonl":
-        out.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
-    elif fmt == "csv":
-        with open(out, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel opens Chinese correctly
+    if fmt not in ("jsonl", "csv"):
+        raise ValueError("format must be jsonl or csv")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")  # written whole, then renamed into place
+    with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
+        if fmt == "jsonl":
+            f.writelines(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        else:  # the BOM lets Excel open Chinese text correctly
             w = csv.writer(f)
             w.writerow(["timestamp", "vote", "question", "answer", "sources"])
             for e in entries:
                 sources = " | ".join(f"{c.get('section')} ({c.get('link')})" for c in e.get("citations") or [])
                 w.writerow([e.get("timestamp"), e.get("vote"), e.get("question"), e.get("answer"), sources])
-    else:
-        raise ValueError("format must be jsonl or csv")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, out)
     return len(entries)
