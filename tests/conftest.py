@@ -40,3 +40,13 @@ def corpus_copy(tmp_path) -> Path:
     dst = tmp_path / "corpus"
     shutil.copytree(CORPUS, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The real web server (`python app.py --port N`) on loopback, shared by the web and browser tests."""
+    from conftest_web import start_server
+
+    s = start_server(tmp_path_factory.mktemp("web"))
+    yield s
+    s.stop()

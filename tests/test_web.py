@@ -26,13 +26,6 @@ IMG = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    s = start_server(tmp_path_factory.mktemp("web"))
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="session")
 def client(server):
     from gradio_client import Client
 

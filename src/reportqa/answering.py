@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 
 from .chunking import Chunk
 from .corpus import POINT_LEVEL, heading_level
