@@ -31,6 +31,10 @@ class Query:
     # Question terms, each with the corpus words that can stand for it (itself, or its translations).
     terms: dict[str, list[str]] = field(default_factory=dict)
 
+    def known_terms(self, index) -> list[str]:
+        """The question's terms the corpus uses (itself or a translation)."""
+        return [t for t, alts in self.terms.items() if any(a in index.bm25.vocab for a in alts)]
+
     @property
     def weights(self) -> dict[str, float]:
         """BM25 weights: a term's weight is split over its alternatives."""
@@ -55,12 +59,9 @@ class Retriever:
         self.encoder = encoder
         self.chunk_token_sets = [set(t) for t in index.chunk_tokens]
 
-    @staticmethod
-    def analyse_lang(question: str) -> str:
-        return language(question)
-
-    def analyse(self, question: str) -> Query:
-        lang = language(question)
+    def analyse(self, question: str, lang: str | None = None) -> Query:
+        """Embed the question and find its terms; lang defaults to the question's own language."""
+        lang = lang or language(question)
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
         else:

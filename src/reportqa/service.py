@@ -13,6 +13,7 @@ from .config import Settings
 from .embedding import Encoder
 from .errors import QuestionError
 from . import index as index_store
+from .lexical import language
 from .retrieval import Retriever
 
 log = logging.getLogger(__name__)
@@ -49,29 +50,34 @@ class QAService:
             raise QuestionError(f"the question has {len(q)} characters; the limit is {self.settings.max_question_chars}")
         return q
 
-    def resolve(self, question: str, history: list | None) -> str:
-        """Fold the previous question into an elliptical follow-up ("那调解成功率呢？")."""
-        previous = [h for h in (history or []) if isinstance(h, str) and h.strip()]
-        if not previous:
-            previous = [h.get("content") for h in (history or []) if isinstance(h, dict)
-                        and h.get("role") == "user" and isinstance(h.get("content"), str)]
-        if not previous:
-            return question
-        if FOLLOW_UP.match(question) or len(question) <= 8:
-            return f"{previous[-1]} {question}"
-        return question
+    @staticmethod
+    def previous_question(history: list | None) -> str | None:
+        """The last user question of a history given as strings or as chat messages."""
+        for h in reversed(history or []):
+            if isinstance(h, str) and h.strip():
+                return h.strip()
+            if isinstance(h, dict) and h.get("role") == "user" and isinstance(h.get("content"), str):
+                return h["content"].strip()
+        return None
 
     def ask(self, question, history: list | None = None, id=None) -> Answer:
         t0 = time.perf_counter()
         q = self.check_question(question)
-        resolved = self.resolve(q, history)
-        query = self.retriever.analyse(resolved)
-        query.lang = self.retriever.analyse_lang(q)
-        qtype = question_type(q, query.lang)
+        lang = language(q)  # reply in the language asked
+        query = self.retriever.analyse(q, lang)
+        qtype = question_type(q, lang)
+        previous = self.previous_question(history)
+        if previous and (FOLLOW_UP.match(q) or not query.known_terms(self.index)):
+            # A follow-up: "那调解成功率呢？" asks what the previous question asked; "and in 2025?"
+            # names nothing the report knows, so it borrows the previous question's subject too.
+            if qtype == "fact":
+                qtype = question_type(previous, language(previous))
+            if not query.known_terms(self.index):
+                query = self.retriever.analyse(f"{previous} {q}", lang)
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
         found, text, order, quotes = self.answerer.answer(query, hits, qtype)
         citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
-        return Answer(question=q, found=found, answer=text, citations=citations, lang=query.lang,
+        return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
 
     def _citation(self, chunk_id: int, score: float, quoted) -> Citation:
