@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-
 from .chunking import Chunk
 from .corpus import POINT_LEVEL, heading_level
 from .lexical import tokenize
@@ -106,9 +105,10 @@ class Candidate:
     start: int  # offsets into the document text
     end: int
     text: str
-    score: float
     facts: list[str]  # quantities, dates or names it holds, in order
-    evidence: float = 0.0  # sentence similarity + share of the question's terms
+    coverage: float = 0.0  # share of the question's terms in the quoted clauses
+    evidence: float = 0.0  # sentence similarity + share of the question's terms in the sentence
+    score: float = 0.0  # evidence + the passage's retrieval score + half the clause coverage
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -206,14 +206,16 @@ class Answerer:
         for i, s in enumerate(index.sentences):
             self.sentences_of.setdefault(s.chunk_id, []).append(i)
         # Sections whose children are enumerated points: a "which / 哪些" question may name one.
+        first_chunk: dict[tuple, int] = {}
+        for c in reversed(index.chunks):
+            first_chunk[(c.doc_id, tuple(c.section_path))] = c.chunk_id
         self.lists: list[tuple[set[str], list[str], list[int]]] = []
         for doc in index.documents.values():
             for sec, path in doc.root.walk():
                 items = [c for c in sec.children if c.level == POINT_LEVEL]
                 if len(items) < 2:
                     continue
-                ids = [next((c.chunk_id for c in index.chunks if c.doc_id == doc.doc_id
-                             and tuple(c.section_path[:len(path) + 1]) == path + (item.title,)), -1) for item in items]
+                ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in items]
                 if -1 not in ids:
                     labels = [POINT_PREFIX.sub("", item.title) for item in items]
                     self.lists.append((set(tokenize(MARKER_PREFIX.sub("", sec.title))), labels, ids))
@@ -250,7 +252,7 @@ class Answerer:
                 cand = self._span(query, chunk, rank, sent, qtype, units, multi)
                 if cand is not None:
                     cand.evidence = float(d) + cov
-                    cand.score = cand.evidence + hit.score + 0.5 * cand.score
+                    cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
                     out.append(cand)
         out.sort(key=lambda c: -c.score)
         return out
@@ -290,12 +292,14 @@ class Answerer:
         s, e = parts[lo][0], parts[hi][1]
         if chunk.kind == "metadata" and ":" in text:  # "落款日期(signed on):2025年1月10日" quotes the value
             s, e = text.index(":") + 1, len(text)
-        quote = text[s:e].strip().rstrip(",;:。")
+        while s < e and text[s].isspace():
+            s += 1
+        quote = text[s:e].rstrip().rstrip(",;:。")
         if qtype == "who" and DATE.fullmatch(quote.split(" ")[0]):
             return None  # a bare date cannot say who
         start = sent.start + s if sent.start >= 0 else -1
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
-                         max(covs[lo:hi + 1]), facts)
+                         facts, coverage=max(covs[lo:hi + 1]))
 
     def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], dict[int, Candidate]]:
         """(found, answer text, passage order for the citations, the quote of each quoted passage)."""
@@ -317,7 +321,7 @@ class Answerer:
         """A point's opening sentence ("一是行政执法能力弱。"), quoted when the point is listed."""
         sent = self.index.sentences[self.sentences_of[chunk_id][0]]
         quote = sent.text.rstrip("。")
-        return Candidate(self.index.chunks[chunk_id], 0, sent.start, sent.start + len(quote), quote, 0.0, [])
+        return Candidate(self.index.chunks[chunk_id], 0, sent.start, sent.start + len(quote), quote, [])
 
     def format_list(self, query, labels: list[str]) -> str:
         marks = "".join(f"[{n}]" for n in range(1, len(labels) + 1))
