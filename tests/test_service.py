@@ -116,3 +116,18 @@ def test_a_quantity_in_another_unit_is_never_the_answer(service, question):
 def test_a_who_question_is_not_answered_with_a_date(service):
     a = service.ask("这份报告是谁发布的？")
     assert a.found and "浚县司法局" in a.answer
+
+
+@pytest.mark.parametrize("question", ["镇里有几个人民调解委员会？",  # the report gives 230件 disputes, not committees
+                                      "How many villages are in Xiaohe town?",
+                                      "What was the mediation success rate in 2023?"])  # the report covers 2024
+def test_a_count_of_something_else_or_another_year_is_never_the_answer(service, question):
+    assert not service.ask(question).found
+
+
+def test_a_question_naming_a_section_gets_its_parts(service):
+    why = service.ask("存在不足的原因是什么？")
+    assert why.found and why.answer.startswith("共4点") and "资源投入有限" in why.answer
+    plans = service.ask("2025年有哪些初步安排？")
+    assert plans.found and "加强行政执法队伍建设" in plans.answer
+    assert all(c.section.startswith("四、") for c in plans.citations[:3])

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .chunking import Chunk
-from .corpus import POINT_LEVEL, heading_level
+from .corpus import POINT_LEVEL, heading_level, normalise
 from .lexical import tokenize
 
 # Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
@@ -26,6 +26,7 @@ QUANTITY = re.compile(
     r"(?:以上|左右|以内)?")
 DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
 MARKER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
 
@@ -127,7 +128,7 @@ RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|\brate\b|\bs
 MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|spen[dt]|\bcost|fund|budget|yuan|invest", re.I)
 MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
 ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}])?")
-EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|attended)\b|[?,]|$)")
+EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|[a-z]+ed)\b|[?,.]|$)")
 # The measure words an English count noun is reported in.
 EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
                "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
@@ -155,6 +156,35 @@ def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
             return None
         units.extend(measure)
     return tuple(units) or None
+
+
+def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """What a count question counts, so that a count of something else is never the answer.
+
+    Chinese ("几个人民调解委员会"): ("all", words) - the sentence must contain every word.
+    English ("how many petition cases"): ("any", corpus words) - it must contain one of the
+    words CC-CEDICT gives; a thing the corpus has no word for gives an empty list: unanswerable.
+    """
+    from .lexical import EN_STOPWORDS, words_of, translate
+
+    things = []
+    if query.lang == "zh":
+        for m in re.finditer(rf"(?:多少|几)\s*(?:人次|场次|[{MEASURES}])?([^,;:。!?，？、]*)", query.text):
+            words = words_of(m.group(1))
+            if words:
+                things.append(("all", words))
+        return things
+    for noun in EN_ASK.findall(query.text.lower()):
+        words = [w for w in re.findall(r"[a-z]+", noun) if w not in EN_STOPWORDS]
+        if all(any(v in EN_MEASURES for v in (w, w[:-1], w[:-2])) for w in words):
+            continue  # "how many times" names no thing; the unit check covers it
+        things.append(("any", sorted({zh for group in translate(words, translations).values() for zh in group})))
+    return things
+
+
+def names_thing(sentence: str, tokens: set[str], thing: tuple[str, list[str]]) -> bool:
+    mode, words = thing
+    return all(w in sentence for w in words) if mode == "all" else bool(tokens.intersection(words))
 
 
 def facts_of(text: str, qtype: str, units: tuple[str, ...] | None = None) -> list[str]:
@@ -205,41 +235,48 @@ class Answerer:
         self.sentences_of: dict[int, list[int]] = {}
         for i, s in enumerate(index.sentences):
             self.sentences_of.setdefault(s.chunk_id, []).append(i)
-        # Sections whose children are enumerated points: a "which / 哪些" question may name one.
-        first_chunk: dict[tuple, int] = {}
-        for c in reversed(index.chunks):
-            first_chunk[(c.doc_id, tuple(c.section_path))] = c.chunk_id
+        # A sentence means what it says under its headings: their terms count as its own.
+        self.path_tokens = [set(tokenize(" ".join(c.section_path))) for c in index.chunks]
+        # Years a passage speaks of: its own text, its headings and its report's title.
+        self.years = [set(YEAR.findall(f"{c.title} {c.section} {c.text}")) for c in index.chunks]
+        # Sections with parts (subsections or 一是/二是 points): a "which / 哪些" question may name one.
+        first_chunk: dict[tuple, int] = {}  # (doc, heading path) -> the first chunk under it
+        for c in index.chunks:
+            for k in range(1, len(c.section_path) + 1):
+                first_chunk.setdefault((c.doc_id, tuple(c.section_path[:k])), c.chunk_id)
         self.lists: list[tuple[set[str], list[str], list[int]]] = []
         for doc in index.documents.values():
             for sec, path in doc.root.walk():
-                items = [c for c in sec.children if c.level == POINT_LEVEL]
-                if len(items) < 2:
-                    continue
-                ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in items]
-                if -1 not in ids:
-                    labels = [POINT_PREFIX.sub("", item.title) for item in items]
+                ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in sec.children]
+                if len(sec.children) >= 2 and -1 not in ids:
+                    labels = [MARKER_PREFIX.sub("", POINT_PREFIX.sub("", item.title)) for item in sec.children]
                     self.lists.append((set(tokenize(MARKER_PREFIX.sub("", sec.title))), labels, ids))
 
     def named_list(self, query) -> tuple[list[str], list[int]] | None:
-        """The enumerated points of the section a list question names by its whole title."""
-        best, best_weight = None, 0.0
+        """The parts of the section a list or why question names: every term of the section's title
+        is in the question, or every term of the question is in the title."""
+        best, best_fit = None, 0.0
         for title_terms, labels, ids in self.lists:
             if not title_terms:
                 continue
-            matched = [t for t in title_terms if any(t in alts for alts in query.terms.values())]
-            if len(matched) < len(title_terms):
+            title_share = sum(any(t in alts for alts in query.terms.values()) for t in title_terms) / len(title_terms)
+            question_share = self.retriever.coverage(query, title_terms)
+            if max(title_share, question_share) < 1.0:
                 continue
-            weight = sum(self.index.bm25.term_idf(t) for t in matched)
-            if weight > best_weight:
-                best, best_weight = (labels, ids), weight
+            if title_share + question_share > best_fit:
+                best, best_fit = (labels, ids), title_share + question_share
         return best
 
     def candidates(self, query, hits, qtype: str) -> list[Candidate]:
         """The best quotable span of each sentence of the top passages, best first."""
         units = asked_units(query.text, query.lang) if qtype == "quantity" else None
+        things = asked_things(query, self.index.translations) if qtype == "quantity" else []
         multi = bool(MULTI_ASK.search(query.text))
         out = []
+        years = set(YEAR.findall(query.text))
         for rank, hit in enumerate(hits[: self.PASSAGES]):
+            if not years <= self.years[hit.chunk_id]:
+                continue  # asked about 2023, the passage speaks of 2024
             chunk = self.index.chunks[hit.chunk_id]
             ids = self.sentences_of.get(hit.chunk_id, [])
             if len(ids) > 1:  # a heading or a point's title is in section_path; the body answers
@@ -248,7 +285,10 @@ class Answerer:
             dense = self.index.sentence_vectors[ids] @ query.vector if ids else []
             for i, d in zip(ids, dense):
                 sent = self.index.sentences[i]
-                cov = self.retriever.coverage(query, set(self.index.sentence_tokens[i]))
+                tokens = set(self.index.sentence_tokens[i])
+                if not all(names_thing(normalise(sent.text), tokens, t) for t in things):
+                    continue  # counts something other than what was asked
+                cov = self.retriever.coverage(query, self.path_tokens[hit.chunk_id] | tokens)
                 cand = self._span(query, chunk, rank, sent, qtype, units, multi)
                 if cand is not None:
                     cand.evidence = float(d) + cov
@@ -304,7 +344,7 @@ class Answerer:
     def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], dict[int, Candidate]]:
         """(found, answer text, passage order for the citations, the quote of each quoted passage)."""
         order = [h.chunk_id for h in hits]
-        named = self.named_list(query) if qtype == "list" else None
+        named = self.named_list(query) if qtype in ("list", "why") else None
         if named:
             labels, ids = named
             quotes = {cid: self._opening(cid) for cid in ids}
@@ -350,8 +390,7 @@ class Answerer:
 
 def _asked_noun(question: str) -> str:
     """'How many petition cases did…' -> 'petition cases'."""
-    m = re.search(r"how many ([a-z -]+?)(?: (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could)\b|[?,]|$)",
-                  question.lower())
+    m = EN_ASK.search(question.lower())
     return m.group(1).strip() if m else ""
 
 

@@ -69,6 +69,15 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def words_of(text: str) -> list[str]:
+    """Precise-mode jieba words of a short phrase, without stopwords and single characters."""
+    global _JIEBA
+    if _JIEBA is None:
+        _JIEBA = _jieba()
+    words = (w.strip() for w in _JIEBA.lcut(normalise(text).lower()))
+    return [w for w in words if len(w) > 1 and w not in ZH_STOPWORDS and any(c.isalnum() for c in w)]
+
+
 def english_words(text: str) -> list[str]:
     return [w.strip("'-") for w in WORD.findall(text.lower()) if w.strip("'-") not in EN_STOPWORDS]
 
@@ -139,6 +148,6 @@ def build_translations(vocab: set[str]) -> dict[str, list[str]]:
 def translate(words: list[str], translations: dict[str, list[str]]) -> dict[str, list[str]]:
     """Each English word with the corpus words it may stand for (empty when none)."""
     out = {}
-    for w in words:
-        out[w] = next((translations[c] for c in _lemmas(w) if c in translations), [])
+    for w in words:  # "cases" -> 案件 (from "case") as well as the senses of "cases" itself
+        out[w] = sorted({zh for c in _lemmas(w) for zh in translations.get(c, [])})
     return out
