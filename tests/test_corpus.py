@@ -115,3 +115,9 @@ def test_empty_or_missing_corpus_is_a_clear_error(tmp_path):
 
 def test_seed_corpus_loads():
     assert [d.doc_id for d in load_corpus(CORPUS)] == [SEED.stem]
+
+
+def test_a_point_after_leading_blanks_is_still_a_point():
+    doc = load_document(SEED)
+    first_sub = doc.sections[2].children[0]  # (一)强化组织领导…: its 一是 paragraph opens with a no-break space
+    assert [c.title for c in first_sub.children] == ["一是完善领导体制", "二是制定工作计划"]

@@ -131,3 +131,18 @@ def test_a_question_naming_a_section_gets_its_parts(service):
     plans = service.ask("2025年有哪些初步安排？")
     assert plans.found and "加强行政执法队伍建设" in plans.answer
     assert all(c.section.startswith("四、") for c in plans.citations[:3])
+
+
+def test_relative_years_count_from_the_reports_year(service):
+    plans = service.ask("What are the plans for next year?")  # a 2024 report: next year is 2025
+    assert plans.found and plans.citations[0].section.startswith("四、2025年")
+    assert service.ask("今年化解了多少矛盾纠纷？").answer.startswith("230件")
+    assert not service.ask("去年化解了多少矛盾纠纷？").found
+
+
+def test_suggested_questions_come_from_the_corpus_and_are_answered(service):
+    suggestions = service.suggestions(5)
+    assert len(suggestions) == 5
+    assert any(q.endswith("多少次？") or q.endswith("多少件？") for q in suggestions)
+    assert any(q.isascii() for q in suggestions) and any(not q.isascii() for q in suggestions)
+    assert all(service.ask(q).found for q in suggestions)

@@ -34,7 +34,7 @@ HEADING_MARKERS = [
     re.compile(r"^\(\d{1,2}\)"),
 ]
 POINT_LEVEL = len(HEADING_MARKERS) + 1  # 一是/二是 points sit below every numbered heading
-POINT_MARKER = re.compile(r"(?:^|(?<=[。!?;]))\s*([一二三四五六七八九十]{1,2})是", re.MULTILINE)
+POINT_MARKER = re.compile(r"(?:^|(?<=[。!?;]))\s*([一二三四五六七八九十]{1,2})是")
 CLOSING_MARKER = re.compile(r"^(总之|综上所述|综上)")
 META_FIELD = re.compile(r"(发布时间|发文时间|成文日期|来源|发文机关|发文字号|索引号|作者|浏览次数)\s*:\s*")
 DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d〇零一二三四五六七八九十]{1,2}\s*月"
@@ -279,12 +279,12 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str) -> Sectio
         if len(stack) == 1:  # text outside every heading: a preface or a closing paragraph
             open_(Section(title="结语" if seen_heading else "前言", level=1, start=s, body_start=s))
         parent = next(sec for sec in reversed(stack) if sec.level < POINT_LEVEL)
-        for m in POINT_MARKER.finditer(norm, s, e):
+        for m in POINT_MARKER.finditer(line):  # on the paragraph alone, so ^ is its start
             n = _ordinal(m.group(1))
             if n != last_point.get(id(parent), 0) + 1:
                 continue  # out of sequence: ordinary text, not a point
             last_point[id(parent)] = n
-            p = m.start(1)
+            p = s + m.start(1)
             close(POINT_LEVEL, p)
             head, _ = _title_of(norm, p, e)
             open_(Section(title=head, level=POINT_LEVEL, start=p, body_start=p))

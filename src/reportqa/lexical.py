@@ -31,7 +31,7 @@ EN_STOPWORDS = set(
     "have has had what which who whom whose when where why how many much there this that these those it its "
     "they them their he she his her we our you your i me my will would shall should can could may might must "
     "about into over under than then so such any all each per up out during according report reports "
-    "town government year years 2024 2025 what's did does".split())
+    "town government year years what's did does".split())
 WORD = re.compile(r"[a-z][a-z'-]*")
 
 

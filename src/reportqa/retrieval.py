@@ -13,6 +13,7 @@ On the dev set this beat reciprocal rank fusion of the same signals (hit@1
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,9 @@ import numpy as np
 from .index import Index
 from .lexical import english_words, language, tokenize, translate
 
+RELATIVE_YEARS = [(re.compile(r"\b(?:in |for )?next year\b|明年|来年|下一年", re.I), 1),
+                  (re.compile(r"\b(?:in |for )?this year\b|今年|本年度?", re.I), 0),
+                  (re.compile(r"\b(?:in |for )?last year\b|去年|上一年", re.I), -1)]
 LEXICAL_WEIGHT = 0.5  # dense cosine and term share both lie in 0..1
 
 
@@ -58,10 +62,14 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.chunk_token_sets = [set(t) for t in index.chunk_tokens]
+        # The year the reports are about (the latest, when several): what "next year" counts from.
+        years = [int(y) for d in index.documents.values() for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", d.title)]
+        self.subject_year = max(years) if years else None
 
     def analyse(self, question: str, lang: str | None = None) -> Query:
         """Embed the question and find its terms; lang defaults to the question's own language."""
         lang = lang or language(question)
+        question = self.absolute_years(question)
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
         else:
@@ -70,6 +78,15 @@ class Retriever:
                      translate(english_words(question), self.index.translations).items()}
         vector = self.encoder.encode([question])[0]
         return Query(question, lang, vector, terms)
+
+    def absolute_years(self, question: str) -> str:
+        """'next year' / '明年' asked of a 2024 report means 2025: name the year."""
+        if self.subject_year is None:
+            return question
+        for pattern, shift in RELATIVE_YEARS:
+            year = self.subject_year + shift
+            question = pattern.sub(f"{year}年" if language(question) == "zh" else f"in {year}", question)
+        return question
 
     def coverage(self, query: Query, tokens: set[str]) -> float:
         """IDF-weighted share of the question's terms found among tokens (0..1)."""

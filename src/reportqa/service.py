@@ -19,6 +19,8 @@ from .retrieval import Retriever
 log = logging.getLogger(__name__)
 
 # A follow-up leans on the previous question: it is short or opens like one.
+COUNT = re.compile(r"\d+(?:万)?(?:余|多)?(?P<unit>人次|场次|件|次|份|人|名|项|个)")
+MARKER = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\))\s*")
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
 
@@ -79,6 +81,32 @@ class QAService:
         citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+
+    def suggestions(self, limit: int = 4) -> list[str]:
+        """Example questions drawn from the corpus, each checked to be answered.
+
+        A count in a passage becomes "…多少件？", a short section title with parts becomes
+        "…有哪些？", and English questions ask about the document itself.
+        """
+        counts, lists = [], []
+        for chunk in self.index.chunks:
+            for clause in re.split(r"[,，;；。!?！？]", chunk.text if chunk.kind == "text" else ""):
+                m = COUNT.search(clause)
+                subject = clause[:m.start()].strip() if m else ""
+                if m and 6 <= len(subject) <= 20 and not re.search(r"\d", subject):
+                    counts.append(f"{subject}多少{m.group('unit')}？")
+                    break
+        for doc in self.index.documents.values():
+            for sec, _ in doc.root.walk():
+                title = MARKER.sub("", sec.title)
+                if len(sec.children) >= 2 and 2 <= len(title) <= 10:
+                    lists.append(f"{title}有哪些？")
+        english = ["Who published this report, and when?", "What are the plans for next year?"]
+        out = []
+        for q in counts[:2] + lists[:1] + english + counts[2:] + lists[1:]:
+            if len(out) < limit and q not in out and self.ask(q).found:
+                out.append(q)
+        return out
 
     def _citation(self, chunk_id: int, score: float, quoted) -> Citation:
         c = self.index.chunks[chunk_id]

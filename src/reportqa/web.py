@@ -36,12 +36,6 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 16 * 1024  # bytes accepted by POST /api/ask
 CONCURRENCY = 20  # simultaneous Gradio events; svc.ask itself is short and serialised
-EXAMPLES = [
-    "2024年化解了多少矛盾纠纷？",
-    "法治政府建设工作领导小组的组长是谁？",
-    "How many disputes were mediated in 2024?",
-    "Which new media platforms will the town use for legal publicity in 2025?",
-]
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",
                 "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif"]
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
@@ -341,7 +335,7 @@ def build_blocks(engine: Engine, documents: dict, promised: list[dict], feedback
                                      elem_id="rq-input", max_length=engine.settings.max_question_chars)
                     send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="rq-send")
                     clear = gr.Button("新对话 New chat", scale=1)
-                gr.Examples(EXAMPLES, inputs=box, label="示例 Examples")
+                gr.Examples(engine.svc.suggestions(), inputs=box, label="示例 Examples")
                 box.submit(respond, [box, chat, answers], [box, chat, answers], api_name="chat")
                 send.click(respond, [box, chat, answers], [box, chat, answers], api_visibility="private")
                 clear.click(lambda: ([], []), None, [chat, answers], api_visibility="private")
