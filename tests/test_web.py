@@ -14,13 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest_web import INJECTION_REPORT, ROOT, start_server  # noqa: E402
 
 DOC = "2024-xiaohe-town-rule-of-law-government-report"
-DEV_QUESTIONS = [
-    "2024年化解了多少矛盾纠纷？",
-    "How many disputes were mediated in 2024?",
-    "法治政府建设工作领导小组的组长是谁？",
-    "Which new media platforms will the town use for legal publicity in 2025?",
-    "What is the town's GDP growth rate?",
-]
+DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_QUESTIONS = ([json.loads(line)["question"] for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+                 if DEV_SET.exists() else [
+                     "2024年化解了多少矛盾纠纷？",
+                     "How many disputes were mediated in 2024?",
+                     "法治政府建设工作领导小组的组长是谁？",
+                     "Which new media platforms will the town use for legal publicity in 2025?",
+                     "What is the town's GDP growth rate?",
+                 ])
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 
@@ -155,6 +157,8 @@ def test_rest_gradio_and_cli_agree(server, client):
         rest = ask(server, {"question": q}).json()
         grad = client.predict(q, api_name="/ask")
         assert (rest["found"], rest["answer"]) == (grad["found"], grad["answer"]) == (c["found"], c["answer"]), q
+        sections = [[x["section"] for x in d["citations"]] for d in (rest, grad, c)]
+        assert sections[0] == sections[1] == sections[2], q
     assert any(not c["found"] for c in from_cli) and any(c["found"] for c in from_cli)
 
 
