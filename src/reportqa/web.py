@@ -327,7 +327,7 @@ def build_blocks(engine: Engine, documents: dict, promised: list[dict], feedback
         gr.Markdown("## reportqa · 政府报告问答 — exact answers with cited passages")
         with gr.Tabs():
             with gr.Tab("问答 Ask"):
-                chat = gr.Chatbot(elem_id="rq-chat", height=520, label="Chat", feedback_options=("Like", "Dislike"),
+                chat = gr.Chatbot(elem_id="rq-chat", height=640, label="Chat", feedback_options=("Like", "Dislike"),
                                   latex_delimiters=[], line_breaks=False, buttons=["copy"])
                 answers = gr.State([])
                 with gr.Row():
