@@ -42,8 +42,12 @@ def test_two_quantities_asked_two_given(service):
     _check(a, ["6次", "260人次"], "260人次")
 
 
-def test_who_question(service):
-    _check(service.ask("法治政府建设工作领导小组的组长是谁？"), ["镇党委书记"], "镇党委书记为组长")
+def test_who_question_quotes_the_clause_naming_the_role(service):
+    a = service.ask("法治政府建设工作领导小组的组长是谁？")
+    _check(a, ["镇党委书记"], "镇党委书记为组长")
+    assert "副组长" not in a.answer  # the clause about the head, not the whole sentence
+    assert "镇长为副组长" in service.ask("镇副组长由谁担任？").answer
+    assert "专业律师" in service.ask("镇里聘请了谁担任法律顾问？").answer
 
 
 def test_list_question_naming_a_section_lists_its_points(service):

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from .chunking import Chunk
 from .corpus import POINT_LEVEL, heading_level, normalise
-from .lexical import tokenize
+from .lexical import tokenize, words_of
 
 # Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
@@ -187,6 +187,22 @@ def names_thing(sentence: str, tokens: set[str], thing: tuple[str, list[str]]) -
     return all(w in sentence for w in words) if mode == "all" else bool(tokens.intersection(words))
 
 
+def who_focus(question: str) -> list[str]:
+    """The words on either side of 谁 ("组长是谁" -> 组长; "由谁担任" -> 担任)."""
+    from .lexical import words_of
+
+    words = words_of(question, keep_all=True)
+    if "谁" not in words:
+        return []
+    i = words.index("谁")
+    skip = {"是", "由", "的", "了", "为", "被", "让", "请"}
+    before = next((w for w in reversed(words[:i]) if w not in skip), None)
+    rest = [w for w in words[i + 1:] if w not in skip and w.strip("?？")]
+    # "谁是领导小组组长" names the role last; "由谁担任" / "谁的审核" name the act first.
+    after = (rest[-1] if words[i + 1:i + 2] == ["是"] else rest[0]) if rest else None
+    return [w for w in (before, after) if w and len(w) > 1]
+
+
 def facts_of(text: str, qtype: str, units: tuple[str, ...] | None = None) -> list[str]:
     """The facts of the asked type in text; quantities only in the asked units."""
     if qtype == "quantity":
@@ -317,6 +333,13 @@ class Answerer:
             # Reach back to the clause that names the subject, when the fact's clause lacks it.
             while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
+        elif qtype == "who":  # the clause naming the role asked about: "以镇党委书记为组长"
+            focus = who_focus(query.text) if query.lang == "zh" else []
+            hits = [sum(f in words_of(text[a:b], keep_all=True) for f in focus) for a, b in parts]
+            best = max(range(len(parts)), key=lambda i: (hits[i], covs[i], -i))
+            lo = hi = best
+            if parts[best][1] - parts[best][0] < 8 and best > 0:
+                lo -= 1  # too short to stand alone
         elif len(text) <= self.QUOTE_CHARS:
             lo, hi, best = 0, len(parts) - 1, 0
         else:

@@ -69,12 +69,15 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def words_of(text: str) -> list[str]:
-    """Precise-mode jieba words of a short phrase, without stopwords and single characters."""
+def words_of(text: str, keep_all: bool = False) -> list[str]:
+    """Precise-mode jieba words of a short phrase; without stopwords and single characters
+    unless keep_all."""
     global _JIEBA
     if _JIEBA is None:
         _JIEBA = _jieba()
-    words = (w.strip() for w in _JIEBA.lcut(normalise(text).lower()))
+    words = [w.strip() for w in _JIEBA.lcut(normalise(text).lower()) if w.strip()]
+    if keep_all:
+        return words
     return [w for w in words if len(w) > 1 and w not in ZH_STOPWORDS and any(c.isalnum() for c in w)]
 
 
