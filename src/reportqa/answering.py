@@ -24,7 +24,11 @@ QUANTITY = re.compile(
     rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?:万|亿|千|百)?(?:余|多)?\s*"
     rf"(?P<unit>%|万元|亿元|元|人次|场次|件次|个百分点|平方米|公里|小时|个月|[{MEASURES}])"
     r"(?:以上|左右|以内)?")
-DATE = re.compile(rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?")
+DATE = re.compile(
+    rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?"
+    r"(?:底|初|内|中)?(?:前|以前|之前)?"
+    r"|(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
+    r"|(?:年底|年初|年中|年内|上半年|下半年|第[一二三四1-4]季度|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)(?:前|以前|之前)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
@@ -173,6 +177,11 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, l
             words = words_of(m.group(1))
             if words:
                 things.append(("all", words))
+        # "清河县GDP是多少" / "满意度为多少": the thing is the word before 是多少.
+        for m in re.finditer(r"([^,;:。!?，？、]+?)(?:是|为|有|达到|达)\s*(?:多少|几)", query.text):
+            words = words_of(m.group(1))
+            if words:
+                things.append(("all", words[-1:]))
         return things
     for noun in EN_ASK.findall(query.text.lower()):
         words = [w for w in re.findall(r"[a-z]+", noun) if w not in EN_STOPWORDS]
@@ -228,7 +237,7 @@ def _is_modifier(text: str, m: re.Match) -> bool:
     if m.group("num")[0].isdigit():
         return False
     nxt = text[m.end():m.end() + 1]
-    return bool(nxt) and nxt not in ",;:。!?、)”"
+    return bool(nxt) and nxt not in ",;:。!?、)”\""
 
 
 def _names(text: str) -> list[str]:
@@ -315,7 +324,7 @@ class Answerer:
 
     def _span(self, query, chunk, rank, sent, qtype, units, multi) -> Candidate | None:
         """The clause window of a sentence worth quoting; None when it lacks the fact asked for."""
-        text = sent.text
+        text = normalise(sent.text)  # same length as the original: offsets hold for both
         parts = clauses(text)
         covs = [self.retriever.coverage(query, set(tokenize(text[s:e]))) for s, e in parts]
         facts: list[str] = []
@@ -325,6 +334,8 @@ class Answerer:
             if not found:
                 return None
             best, facts = max(found, key=lambda x: (covs[x[0]], -x[0]))
+            if len(facts) > 1 and not multi:  # "建议56件、提案48件": the fact whose words were asked
+                facts = [self._closest_fact(query, text[parts[best][0]:parts[best][1]], facts)]
             lo = hi = best
             more = dict(found)
             while multi and hi + 1 in more and parts[hi + 1][1] - parts[lo][0] <= self.QUOTE_CHARS:
@@ -357,12 +368,27 @@ class Answerer:
             s, e = text.index(":") + 1, len(text)
         while s < e and text[s].isspace():
             s += 1
-        quote = text[s:e].rstrip().rstrip(",;:。")
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:。"):
+            e -= 1
+        quote = sent.text[s:e]
         if qtype == "who" and DATE.fullmatch(quote.split(" ")[0]):
             return None  # a bare date cannot say who
         start = sent.start + s if sent.start >= 0 else -1
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          facts, coverage=max(covs[lo:hi + 1]))
+
+    def _closest_fact(self, query, clause: str, facts: list[str]) -> str:
+        """Of several facts in one clause, the one whose own words (since the previous fact) match best."""
+        best, best_cov, start = facts[0], -1.0, 0
+        for fact in facts:
+            end = clause.find(fact, start)
+            if end < 0:
+                continue
+            cov = self.retriever.coverage(query, set(tokenize(clause[start:end + len(fact)])))
+            if cov > best_cov:
+                best, best_cov = fact, cov
+            start = end + len(fact)
+        return best
 
     def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], dict[int, Candidate]]:
         """(found, answer text, passage order for the citations, the quote of each quoted passage)."""
@@ -414,7 +440,7 @@ class Answerer:
 def _asked_noun(question: str) -> str:
     """'How many petition cases did…' -> 'petition cases'."""
     m = EN_ASK.search(question.lower())
-    return m.group(1).strip() if m else ""
+    return question[m.start(1):m.end(1)].strip() if m else ""  # as the user wrote it: "CPPCC"
 
 
 MONTHS = "January February March April May June July August September October November December".split()
@@ -422,7 +448,8 @@ MONTHS = "January February March April May June July August September October No
 
 def _english_fact(fact: str, noun: str) -> str:
     """A date or quantity from the report, in English with the original in brackets."""
-    m = re.fullmatch(r"\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*", fact)
+    m = (re.fullmatch(r"\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*", fact)
+         or re.fullmatch(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*", fact))
     if m:
         year, month, day = m.groups()
         text = " ".join(x for x in (day and str(int(day)), month and MONTHS[int(month) - 1], year) if x)

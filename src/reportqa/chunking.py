@@ -57,7 +57,7 @@ def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Ch
                     0, doc.header_end, dict(doc.metadata), kind="metadata")]
     for sec, path in doc.root.walk():
         own_end = sec.children[0].start if sec.children else sec.end
-        if not doc.norm[sec.body_start:own_end].strip():
+        if sec.children and not doc.norm[sec.body_start:own_end].strip():
             continue  # a heading line alone: its children carry it in their section_path
         pieces = _pieces(doc.norm, sec.body_start, own_end, chunk_size - (sec.body_start - sec.start))
         pieces[0] = (sec.start, pieces[0][1])  # the first piece opens with the heading line

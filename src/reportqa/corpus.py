@@ -36,11 +36,14 @@ HEADING_MARKERS = [
 POINT_LEVEL = len(HEADING_MARKERS) + 1  # 一是/二是 points sit below every numbered heading
 POINT_MARKER = re.compile(r"(?:^|(?<=[。!?;]))\s*([一二三四五六七八九十]{1,2})是")
 CLOSING_MARKER = re.compile(r"^(总之|综上所述|综上)")
-META_FIELD = re.compile(r"(发布时间|发文时间|成文日期|来源|发文机关|发文字号|索引号|作者|浏览次数)\s*:\s*")
+META_FIELD = re.compile(r"(发布时间|发布日期|发文时间|发文日期|成文日期|信息来源|来源|发布机构|发文机关|发文字号|文号|索引号|作者"
+                        r"|浏览次数|访问次数|点击数|字号|字体)\s*:\s*")
 DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d〇零一二三四五六七八九十]{1,2}\s*月"
                        r"\s*[\d〇零一二三四五六七八九十]{1,3}\s*日$")
-META_KEYS = {"发布时间": "published", "发文时间": "published", "成文日期": "signed", "来源": "source",
-             "发文机关": "issuer", "发文字号": "doc_number", "索引号": "index_number", "作者": "author"}
+META_KEYS = {"发布时间": "published", "发布日期": "published", "发文时间": "published", "发文日期": "published",
+             "成文日期": "signed", "来源": "source", "信息来源": "source", "发布机构": "source",
+             "发文机关": "issuer", "发文字号": "doc_number", "文号": "doc_number", "索引号": "index_number",
+             "作者": "author"}  # page furniture (浏览次数, 字号) is recognised and dropped
 # Labels of the metadata chunk, bilingual so that English questions find it too.
 META_LABELS = {"title": "标题(title)", "published": "发布时间(published on)", "source": "来源(发布单位; source, published by)",
                "addressee": "主送(addressed to)", "issuer": "落款单位(issued and signed by)",

@@ -35,7 +35,7 @@ from .lexical import BM25, build_translations, tokenize
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-CHUNKER_VERSION = 5  # bump when the parser or chunker changes its output
+CHUNKER_VERSION = 6  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 
 
