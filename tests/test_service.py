@@ -124,6 +124,9 @@ def test_a_who_question_is_not_answered_with_a_date(service):
 
 @pytest.mark.parametrize("question", ["镇里有几个人民调解委员会？",  # the report gives 230件 disputes, not committees
                                       "How many villages are in Xiaohe town?",
+                                      "What is the population of Xiaohe town?",
+                                      "What was the budget for the rule-of-law publicity?",
+                                      "小河镇有几所学校？",
                                       "What was the mediation success rate in 2023?"])  # the report covers 2024
 def test_a_count_of_something_else_or_another_year_is_never_the_answer(service, question):
     assert not service.ask(question).found
@@ -150,3 +153,9 @@ def test_suggested_questions_come_from_the_corpus_and_are_answered(service):
     assert any(q.endswith("多少次？") or q.endswith("多少件？") for q in suggestions)
     assert any(q.isascii() for q in suggestions) and any(not q.isascii() for q in suggestions)
     assert all(service.ask(q).found for q in suggestions)
+
+
+@pytest.mark.parametrize("question", ["小河镇的环境污染治理取得了哪些成效？", "镇政府的办公地址在哪里？",
+                                      "What sports events were organized?", "疫情防控工作是怎么开展的？"])
+def test_declines_open_questions_about_what_the_report_never_mentions(service, question):
+    assert not service.ask(question).found

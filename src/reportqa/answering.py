@@ -28,7 +28,7 @@ DATE = re.compile(
     rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?"
     r"(?:底|初|内|中)?(?:前|以前|之前)?"
     r"|(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
-    r"|(?:年底|年初|年中|年内|上半年|下半年|第[一二三四1-4]季度|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)(?:前|以前|之前)?")
+    r"|(?:年底|年初|年中|上半年|下半年|第[一二三四1-4]季度|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)(?:前|以前|之前)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
@@ -38,14 +38,16 @@ QTYPE_PATTERNS_ZH = [
     ("name", re.compile(r"叫什么|名字|姓名|什么名")),
     ("when", re.compile(r"何时|什么时候|哪天|哪一天|哪年|几月|日期|时间是")),
     ("who", re.compile(r"谁|哪位|什么人|哪个部门|哪个单位")),
-    ("quantity", re.compile(r"多少|几[个次场件人名项份户家条篇期批天年]|比例|百分之|占比|率是|率为|率有")),
+    ("quantity", re.compile(r"多少|(?<!哪)几\s*(?:个|次|年|人次|场次|[件场人名项份户家所条篇期批级天吨亩起例座处台辆套株])"
+                            r"|比例|百分之|占比|率是|率为|率有|人口|面积|产值|收入|预算|金额|总额|生产总值|gdp", re.I)),
     ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面")),
     ("why", re.compile(r"为什么|为何|原因|怎么会")),
 ]
 QTYPE_PATTERNS_EN = [
     ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
-    ("quantity", re.compile(r"\bhow (many|much)\b|\b(percentage|proportion|rate|number of)\b", re.I)),
+    ("quantity", re.compile(r"\bhow (many|much)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
+                            r"|revenue|income|output|spending|expenditure|investment|amount|area)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
     ("why", re.compile(r"\bwhy\b|\breason", re.I)),
@@ -133,6 +135,7 @@ MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|s
 MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
 ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}])?")
 EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|[a-z]+ed)\b|[?,.]|$)")
+EN_WHAT = re.compile(r"\b(?:what|how much) (?:is|was|are|were) (?:the )?(?:total )?([a-z -]+?)(?= (?:of|for|in|on)\b|[?,.]|$)")
 # The measure words an English count noun is reported in.
 EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
                "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
@@ -183,7 +186,8 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, l
             if words:
                 things.append(("all", words[-1:]))
         return things
-    for noun in EN_ASK.findall(query.text.lower()):
+    asks = EN_ASK.findall(query.text.lower()) + EN_WHAT.findall(query.text.lower())
+    for noun in asks:
         words = [w for w in re.findall(r"[a-z]+", noun) if w not in EN_STOPWORDS]
         if all(any(v in EN_MEASURES for v in (w, w[:-1], w[:-2])) for w in words):
             continue  # "how many times" names no thing; the unit check covers it
@@ -252,7 +256,7 @@ class Answerer:
     QUOTE_CHARS = 100  # longest quote; the lead and citation mark fit in the remaining budget
     PASSAGES = 3  # passages searched for the answering sentence
     # Below this, the best sentence neither resembles the question nor shares its terms.
-    MIN_EVIDENCE = 0.4
+    MIN_EVIDENCE = 0.6
 
     def __init__(self, index, retriever) -> None:
         self.index = index
@@ -311,10 +315,8 @@ class Answerer:
             for i, d in zip(ids, dense):
                 sent = self.index.sentences[i]
                 tokens = set(self.index.sentence_tokens[i])
-                if not all(names_thing(normalise(sent.text), tokens, t) for t in things):
-                    continue  # counts something other than what was asked
                 cov = self.retriever.coverage(query, self.path_tokens[hit.chunk_id] | tokens)
-                cand = self._span(query, chunk, rank, sent, qtype, units, multi)
+                cand = self._span(query, chunk, rank, sent, qtype, units, multi, things)
                 if cand is not None:
                     cand.evidence = float(d) + cov
                     cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
@@ -322,7 +324,7 @@ class Answerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def _span(self, query, chunk, rank, sent, qtype, units, multi) -> Candidate | None:
+    def _span(self, query, chunk, rank, sent, qtype, units, multi, things=()) -> Candidate | None:
         """The clause window of a sentence worth quoting; None when it lacks the fact asked for."""
         text = normalise(sent.text)  # same length as the original: offsets hold for both
         parts = clauses(text)
@@ -344,6 +346,9 @@ class Answerer:
             # Reach back to the clause that names the subject, when the fact's clause lacks it.
             while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
+            window = text[parts[lo][0]:parts[hi][1]]
+            if not all(names_thing(window, set(tokenize(window)), t) for t in things):
+                return None  # the count is of something other than what was asked
         elif qtype == "who":  # the clause naming the role asked about: "以镇党委书记为组长"
             focus = who_focus(query.text) if query.lang == "zh" else []
             hits = [sum(f in words_of(text[a:b], keep_all=True) for f in focus) for a, b in parts]

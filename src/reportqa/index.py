@@ -34,7 +34,7 @@ from .lexical import BM25, build_translations, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 CHUNKER_VERSION = 6  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 

