@@ -14,12 +14,11 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .chunking import Chunk
-from .corpus import POINT_LEVEL, heading_level, normalise
+from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
+from .questions import CN_NUM, EN_ASK, MEASURES, MONEY_UNITS, YEAR, Ask, names_thing
 
 # Numbers written in digits or Chinese numerals, with a measure word or a percent sign.
-CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株"
 QUANTITY = re.compile(
     rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?:万|亿|千|百)?(?:余|多)?\s*"
     rf"(?P<unit>%|万元|亿元|元|人次|场次|件次|个百分点|平方米|公里|小时|个月|[{MEASURES}])"
@@ -30,28 +29,8 @@ DATE = re.compile(
     r"|(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
     r"|(?:年底|年初|年中|上半年|下半年|第[一二三四1-4]季度|\d{1,2}月(?:底|初|中旬|上旬|下旬)?)(?:前|以前|之前)?")
 CLAUSE_END = re.compile(r"[,;:。!?]")
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
-MARKER_PREFIX = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
 
-QTYPE_PATTERNS_ZH = [
-    ("name", re.compile(r"叫什么|名字|姓名|什么名")),
-    ("when", re.compile(r"何时|什么时候|哪天|哪一天|哪年|几月|日期|时间是")),
-    ("who", re.compile(r"谁|哪位|什么人|哪个部门|哪个单位")),
-    ("quantity", re.compile(r"多少|(?<!哪)几\s*(?:个|次|年|人次|场次|[件场人名项份户家所条篇期批级天吨亩起例座处台辆套株])"
-                            r"|比例|百分之|占比|率是|率为|率有|人口|面积|产值|收入|预算|金额|总额|生产总值|gdp", re.I)),
-    ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面")),
-    ("why", re.compile(r"为什么|为何|原因|怎么会")),
-]
-QTYPE_PATTERNS_EN = [
-    ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b", re.I)),
-    ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
-    ("quantity", re.compile(r"\bhow (many|much)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
-                            r"|revenue|income|output|spending|expenditure|investment|amount|area)\b", re.I)),
-    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
-    ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
-    ("why", re.compile(r"\bwhy\b|\breason", re.I)),
-]
 # Common Chinese surnames: a person's name in a passage starts with one of them.
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -96,13 +75,6 @@ class Answer:
                 "citations": [asdict(c) for c in self.citations]}
 
 
-def question_type(question: str, lang: str) -> str:
-    for qtype, pattern in (QTYPE_PATTERNS_ZH if lang == "zh" else QTYPE_PATTERNS_EN):
-        if pattern.search(question):
-            return qtype
-    return "fact"
-
-
 @dataclass
 class Candidate:
     """A quotable span of a passage sentence and how well it answers."""
@@ -128,92 +100,6 @@ def clauses(text: str) -> list[tuple[int, int]]:
     if len(text) - s > 1:
         out.append((s, len(text)))
     return out or [(0, len(text))]
-
-
-RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|\brate\b|\bshare\b|proportion", re.I)
-MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|spen[dt]|\bcost|fund|budget|yuan|invest", re.I)
-MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
-ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}])?")
-EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|[a-z]+ed)\b|[?,.]|$)")
-EN_WHAT = re.compile(r"\b(?:what|how much) (?:is|was|are|were) (?:the )?(?:total )?([a-z -]+?)(?= (?:of|for|in|on)\b|[?,.]|$)")
-# The measure words an English count noun is reported in.
-EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
-               "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
-               "case": "件起例", "household": "户", "item": "项", "batch": "批", "day": "天", "ton": "吨",
-               "mu": "亩", "accident": "起", "incident": "起"}
-MONEY_UNITS = ("元", "万元", "亿元")
-
-
-def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
-    """The units a quantity answer must be in; None means any count (no rates, no money)."""
-    if RATIO_CUE.search(question):
-        return ("%", "个百分点")
-    if MONEY_CUE.search(question):
-        return MONEY_UNITS
-    if lang == "zh":
-        asks = ZH_ASK.findall(question)
-        units = [u for u in asks if u and u != "个"]
-        return tuple(units) if asks and len(units) == len(asks) else None
-    units = []
-    asks = EN_ASK.findall(question.lower())
-    for noun in asks:
-        word = noun.split()[-1]
-        measure = next((EN_MEASURES[w] for w in (word, word[:-1], word[:-2]) if w in EN_MEASURES), None)
-        if measure is None:
-            return None
-        units.extend(measure)
-    return tuple(units) or None
-
-
-def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """What a count question counts, so that a count of something else is never the answer.
-
-    Chinese ("几个人民调解委员会"): ("all", words) - the sentence must contain every word.
-    English ("how many petition cases"): ("any", corpus words) - it must contain one of the
-    words CC-CEDICT gives; a thing the corpus has no word for gives an empty list: unanswerable.
-    """
-    from .lexical import EN_STOPWORDS, words_of, translate
-
-    things = []
-    if query.lang == "zh":
-        for m in re.finditer(rf"(?:多少|几)\s*(?:人次|场次|[{MEASURES}])?([^,;:。!?，？、]*)", query.text):
-            words = words_of(m.group(1))
-            if words:
-                things.append(("all", words))
-        # "清河县GDP是多少" / "满意度为多少": the thing is the word before 是多少.
-        for m in re.finditer(r"([^,;:。!?，？、]+?)(?:是|为|有|达到|达)\s*(?:多少|几)", query.text):
-            words = words_of(m.group(1))
-            if words:
-                things.append(("all", words[-1:]))
-        return things
-    asks = EN_ASK.findall(query.text.lower()) + EN_WHAT.findall(query.text.lower())
-    for noun in asks:
-        words = [w for w in re.findall(r"[a-z]+", noun) if w not in EN_STOPWORDS]
-        if all(any(v in EN_MEASURES for v in (w, w[:-1], w[:-2])) for w in words):
-            continue  # "how many times" names no thing; the unit check covers it
-        things.append(("any", sorted({zh for group in translate(words, translations).values() for zh in group})))
-    return things
-
-
-def names_thing(sentence: str, tokens: set[str], thing: tuple[str, list[str]]) -> bool:
-    mode, words = thing
-    return all(w in sentence for w in words) if mode == "all" else bool(tokens.intersection(words))
-
-
-def who_focus(question: str) -> list[str]:
-    """The words on either side of 谁 ("组长是谁" -> 组长; "由谁担任" -> 担任)."""
-    from .lexical import words_of
-
-    words = words_of(question, keep_all=True)
-    if "谁" not in words:
-        return []
-    i = words.index("谁")
-    skip = {"是", "由", "的", "了", "为", "被", "让", "请"}
-    before = next((w for w in reversed(words[:i]) if w not in skip), None)
-    rest = [w for w in words[i + 1:] if w not in skip and w.strip("?？")]
-    # "谁是领导小组组长" names the role last; "由谁担任" / "谁的审核" name the act first.
-    after = (rest[-1] if words[i + 1:i + 2] == ["是"] else rest[0]) if rest else None
-    return [w for w in (before, after) if w and len(w) > 1]
 
 
 def facts_of(text: str, qtype: str, units: tuple[str, ...] | None = None) -> list[str]:
@@ -278,8 +164,8 @@ class Answerer:
             for sec, path in doc.root.walk():
                 ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in sec.children]
                 if len(sec.children) >= 2 and -1 not in ids:
-                    labels = [MARKER_PREFIX.sub("", POINT_PREFIX.sub("", item.title)) for item in sec.children]
-                    self.lists.append((set(tokenize(MARKER_PREFIX.sub("", sec.title))), labels, ids))
+                    labels = [strip_marker(item.title) for item in sec.children]
+                    self.lists.append((set(tokenize(strip_marker(sec.title))), labels, ids))
 
     def named_list(self, query) -> tuple[list[str], list[int]] | None:
         """The parts of the section a list or why question names: every term of the section's title
@@ -296,15 +182,11 @@ class Answerer:
                 best, best_fit = (labels, ids), title_share + question_share
         return best
 
-    def candidates(self, query, hits, qtype: str) -> list[Candidate]:
+    def candidates(self, query, hits, ask: Ask) -> list[Candidate]:
         """The best quotable span of each sentence of the top passages, best first."""
-        units = asked_units(query.text, query.lang) if qtype == "quantity" else None
-        things = asked_things(query, self.index.translations) if qtype == "quantity" else []
-        multi = bool(MULTI_ASK.search(query.text))
         out = []
-        years = set(YEAR.findall(query.text))
         for rank, hit in enumerate(hits[: self.PASSAGES]):
-            if not years <= self.years[hit.chunk_id]:
+            if not ask.years <= self.years[hit.chunk_id]:
                 continue  # asked about 2023, the passage speaks of 2024
             chunk = self.index.chunks[hit.chunk_id]
             ids = self.sentences_of.get(hit.chunk_id, [])
@@ -316,7 +198,7 @@ class Answerer:
                 sent = self.index.sentences[i]
                 tokens = set(self.index.sentence_tokens[i])
                 cov = self.retriever.coverage(query, self.path_tokens[hit.chunk_id] | tokens)
-                cand = self._span(query, chunk, rank, sent, qtype, units, multi, things)
+                cand = self._span(query, chunk, rank, sent, ask)
                 if cand is not None:
                     cand.evidence = float(d) + cov
                     cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
@@ -324,34 +206,34 @@ class Answerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def _span(self, query, chunk, rank, sent, qtype, units, multi, things=()) -> Candidate | None:
+    def _span(self, query, chunk, rank, sent, ask: Ask) -> Candidate | None:
         """The clause window of a sentence worth quoting; None when it lacks the fact asked for."""
+        qtype = ask.qtype
         text = normalise(sent.text)  # same length as the original: offsets hold for both
         parts = clauses(text)
         covs = [self.retriever.coverage(query, set(tokenize(text[s:e]))) for s, e in parts]
         facts: list[str] = []
         if qtype in ("quantity", "when", "name"):
-            found = [(i, facts_of(text[s:e], qtype, units)) for i, (s, e) in enumerate(parts)]
+            found = [(i, facts_of(text[s:e], qtype, ask.units)) for i, (s, e) in enumerate(parts)]
             found = [(i, f) for i, f in found if f]
             if not found:
                 return None
             best, facts = max(found, key=lambda x: (covs[x[0]], -x[0]))
-            if len(facts) > 1 and not multi:  # "建议56件、提案48件": the fact whose words were asked
+            if len(facts) > 1 and not ask.multi:  # "建议56件、提案48件": the fact whose words were asked
                 facts = [self._closest_fact(query, text[parts[best][0]:parts[best][1]], facts)]
             lo = hi = best
             more = dict(found)
-            while multi and hi + 1 in more and parts[hi + 1][1] - parts[lo][0] <= self.QUOTE_CHARS:
+            while ask.multi and hi + 1 in more and parts[hi + 1][1] - parts[lo][0] <= self.QUOTE_CHARS:
                 hi += 1
                 facts = facts + more[hi]
             # Reach back to the clause that names the subject, when the fact's clause lacks it.
             while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
             window = text[parts[lo][0]:parts[hi][1]]
-            if not all(names_thing(window, set(tokenize(window)), t) for t in things):
+            if not all(names_thing(window, set(tokenize(window)), t) for t in ask.things):
                 return None  # the count is of something other than what was asked
         elif qtype == "who":  # the clause naming the role asked about: "以镇党委书记为组长"
-            focus = who_focus(query.text) if query.lang == "zh" else []
-            hits = [sum(f in words_of(text[a:b], keep_all=True) for f in focus) for a, b in parts]
+            hits = [sum(f in words_of(text[a:b], keep_all=True) for f in ask.focus) for a, b in parts]
             best = max(range(len(parts)), key=lambda i: (hits[i], covs[i], -i))
             lo = hi = best
             if parts[best][1] - parts[best][0] < 8 and best > 0:
@@ -395,15 +277,15 @@ class Answerer:
             start = end + len(fact)
         return best
 
-    def answer(self, query, hits, qtype: str) -> tuple[bool, str, list[int], dict[int, Candidate]]:
+    def answer(self, query, hits, ask: Ask) -> tuple[bool, str, list[int], dict[int, Candidate]]:
         """(found, answer text, passage order for the citations, the quote of each quoted passage)."""
         order = [h.chunk_id for h in hits]
-        named = self.named_list(query) if qtype in ("list", "why") else None
+        named = self.named_list(query) if ask.qtype in ("list", "why") else None
         if named:
             labels, ids = named
             quotes = {cid: self._opening(cid) for cid in ids}
             return True, self.format_list(query, labels), ids + [i for i in order if i not in ids], quotes
-        cands = self.candidates(query, hits, qtype)
+        cands = self.candidates(query, hits, ask)
         best = cands[0] if cands else None
         if best is None or best.evidence < self.MIN_EVIDENCE:
             return False, NOT_FOUND[query.lang], order, {}

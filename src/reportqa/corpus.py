@@ -302,6 +302,15 @@ def _rstrip_to(norm: str, start: int, at: int) -> int:
     return at
 
 
+MARKER = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\)"
+                    r"|[一二三四五六七八九十]{1,2}是)\s*")
+
+
+def strip_marker(title: str) -> str:
+    """A heading without its number: "(一)存在的不足" -> "存在的不足", "一是行政执法能力弱" -> "行政执法能力弱"."""
+    return MARKER.sub("", title)
+
+
 def metadata_text(metadata: dict[str, str]) -> str:
     """The header metadata as labelled lines, so 'who published this and when' has a passage."""
     return "\n".join(f"{META_LABELS.get(k, k)}:{v}" for k, v in metadata.items() if v)

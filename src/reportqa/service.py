@@ -8,7 +8,9 @@ import logging
 import re
 import time
 
-from .answering import Answer, Answerer, Citation, question_type
+from .answering import Answer, Answerer, Citation
+from .corpus import strip_marker
+from .questions import question_type, read_question
 from .config import Settings
 from .embedding import Encoder
 from .errors import QuestionError
@@ -20,7 +22,6 @@ log = logging.getLogger(__name__)
 
 # A follow-up leans on the previous question: it is short or opens like one.
 COUNT = re.compile(r"\d+(?:万)?(?:余|多)?(?P<unit>人次|场次|件|次|份|人|名|项|个)")
-MARKER = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\))\s*")
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
 
@@ -77,7 +78,8 @@ class QAService:
             if not query.known_terms(self.index):
                 query = self.retriever.analyse(f"{previous} {q}", lang)
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
-        found, text, order, quotes = self.answerer.answer(query, hits, qtype)
+        ask = read_question(query, qtype, self.index.translations)
+        found, text, order, quotes = self.answerer.answer(query, hits, ask)
         citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
@@ -98,7 +100,7 @@ class QAService:
                     break
         for doc in self.index.documents.values():
             for sec, _ in doc.root.walk():
-                title = MARKER.sub("", sec.title)
+                title = strip_marker(sec.title)
                 if len(sec.children) >= 2 and 2 <= len(title) <= 10:
                     lists.append(f"{title}有哪些？")
         english = ["Who published this report, and when?", "What are the plans for next year?"]
