@@ -26,3 +26,11 @@ def test_a_missing_model_directory_names_the_setting(tmp_path):
 def test_a_directory_that_is_not_a_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelError, match="cannot load"):
         Encoder(str(tmp_path))
+
+
+def test_the_hub_is_never_tried():
+    import os
+
+    import reportqa  # noqa: F401
+
+    assert os.environ["HF_HUB_OFFLINE"] == "1"

@@ -9,17 +9,12 @@ onto the server, say) swaps it out with no code change.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 
 from .config import DEFAULT_MODEL
 from .errors import ModelError
-
-# The hub is unreachable here and must never be tried.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 log = logging.getLogger(__name__)
 
