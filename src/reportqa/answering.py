@@ -1,8 +1,9 @@
 """Short extractive answers: pick the sentence and clause that answer, lead with the fact.
 
-The question's type decides what a fitting answer holds: a quantity for
-"how many / 多少 / 几", a date for "when / 何时", a person's name for "what is
-the name of", a list for "which / 哪些". Sentences of the top passages are
+What the question asks (questions.Ask) decides what a fitting answer holds: a
+quantity in the asked unit for "how many / 多少 / 几", a date for "when / 何时",
+a person's name for "what is the name of", a section's parts for "which /
+哪些" when the question names the section. Sentences of the top passages are
 scored by encoder similarity (vectors computed at build time) plus the share
 of the question's terms they contain; the best clause is quoted and the fact
 it holds leads the answer. When nothing fitting is found the answer says so
@@ -121,6 +122,8 @@ def facts_of(text: str, qtype: str, units: tuple[str, ...] | None = None) -> lis
     if qtype == "name":
         return _names(text)
     return []
+
+
 def _is_modifier(text: str, m: re.Match) -> bool:
     """'三项制度', '一批阵地': a number in Chinese numerals before a noun names, it does not count.
     A count ends its clause (230件, / 7场次。) or takes a bound (97%以上)."""
