@@ -60,3 +60,18 @@ def test_gbk_file_round_trips_offsets(county):
 
 def test_seed_parser_reads_the_utf8_copy_too():
     assert load_document(REPORT).title.startswith("清河县人民政府")
+
+
+def test_two_reports_in_one_corpus_answer_from_the_right_one(tmp_path, encoder):
+    from conftest import SEED
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / SEED.name).write_bytes(SEED.read_bytes())
+    (corpus / "qinghe.txt").write_bytes(REPORT.read_bytes())
+    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"))
+    assert len(svc.index.documents) == 2
+    qinghe = svc.ask("清河县存在哪些问题？")
+    assert qinghe.found and "基层执法力量相对薄弱" in qinghe.answer and qinghe.citations[0].doc == "qinghe"
+    xiaohe = svc.ask("小河镇法治政府建设存在哪些不足？")
+    assert "行政执法能力弱" in xiaohe.answer and xiaohe.citations[0].doc == SEED.stem
