@@ -24,7 +24,7 @@ def test_question_type(question, lang, qtype):
 
 @pytest.mark.parametrize("question,lang,units", [
     ("矛盾纠纷调解成功率是多少？", "zh", ("%", "个百分点")),
-    ("全年开展了几场法治宣传活动？", "zh", ("场",)),
+    ("全年开展了几场法治宣传活动？", "zh", ("次", "场", "场次", "期", "回", "轮")),
     ("培训了多少干部？", "zh", None),
     ("How much money was spent?", "en", ("元", "万元", "亿元")),
     ("How many people attended?", "en", tuple("人名")),

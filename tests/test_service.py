@@ -159,3 +159,14 @@ def test_suggested_questions_come_from_the_corpus_and_are_answered(service):
                                       "What sports events were organized?", "疫情防控工作是怎么开展的？"])
 def test_declines_open_questions_about_what_the_report_never_mentions(service, question):
     assert not service.ask(question).found
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("一共培训了多少名执法人员？", "120人次"),  # 名 asked, 人次 written: both count people
+    ("信访来访接待了多少人？", "350人次"),
+    ("法治宣传活动搞了几场？", "7场次"),
+    ("调解成功率有多高？", "97%"),
+])
+def test_paraphrases_in_other_measure_words(service, question, expected):
+    a = service.ask(question)
+    assert a.found and expected in a.answer

@@ -233,7 +233,7 @@ class Answerer:
             while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
             window = text[parts[lo][0]:parts[hi][1]]
-            if not all(names_thing(window, set(tokenize(window)), t) for t in ask.things):
+            if not all(names_thing(text, window, t) for t in ask.things):
                 return None  # the count is of something other than what was asked
         elif qtype == "who":  # the clause naming the role asked about: "以镇党委书记为组长"
             hits = [sum(f in words_of(text[a:b], keep_all=True) for f in ask.focus) for a, b in parts]

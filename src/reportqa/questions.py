@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lexical import EN_STOPWORDS, translate, words_of
+from .lexical import EN_STOPWORDS, tokenize, translate, words_of
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株"
 MONEY_UNITS = ("元", "万元", "亿元")
+MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "期", "回", "轮"), ("件", "起", "例", "宗"),
+                   ("份", "本", "册"), ("个", "家", "所", "处", "座")]
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 QTYPE_PATTERNS_ZH = [
@@ -44,7 +46,7 @@ def question_type(question: str, lang: str) -> str:
 RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|\brate\b|\bshare\b|proportion", re.I)
 MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|spen[dt]|\bcost|fund|budget|yuan|invest", re.I)
 MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
-ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}])?")
+ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}位回轮宗本册])?")
 EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|[a-z]+ed)\b|[?,.]|$)")
 EN_WHAT = re.compile(r"\b(?:what|how much) (?:is|was|are|were) (?:the )?(?:total )?([a-z -]+?)(?= (?:of|for|in|on)\b|[?,.]|$)")
 # The measure words an English count noun is reported in.
@@ -53,6 +55,8 @@ EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "even
                "case": "件起例", "household": "户", "item": "项", "batch": "批", "day": "天", "ton": "吨",
                "mu": "亩", "accident": "起", "incident": "起"}
 MONEY_UNITS = ("元", "万元", "亿元")
+MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "期", "回", "轮"), ("件", "起", "例", "宗"),
+                   ("份", "本", "册"), ("个", "家", "所", "处", "座")]
 
 
 def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
@@ -64,7 +68,10 @@ def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
     if lang == "zh":
         asks = ZH_ASK.findall(question)
         units = [u for u in asks if u and u != "个"]
-        return tuple(units) if asks and len(units) == len(asks) else None
+        if not asks or len(units) != len(asks):
+            return None
+        # A count of people may be written 人, 名 or 人次; of events 次, 场 or 场次 …
+        return tuple(dict.fromkeys(m for u in units for m in next((c for c in MEASURE_CLASSES if u in c), (u,))))
     units = []
     asks = EN_ASK.findall(question.lower())
     for noun in asks:
@@ -105,9 +112,13 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, l
     return things
 
 
-def names_thing(sentence: str, tokens: set[str], thing: tuple[str, list[str]]) -> bool:
+def names_thing(sentence: str, window: str, thing: tuple[str, list[str]]) -> bool:
+    """Whether a count names the thing asked: every Chinese word somewhere in its sentence, or one
+    of the (looser) dictionary words for an English noun in the quoted clauses themselves."""
     mode, words = thing
-    return all(w in sentence for w in words) if mode == "all" else bool(tokens.intersection(words))
+    if mode == "all":
+        return all(w in sentence for w in words)
+    return bool(set(tokenize(window)).intersection(words))
 
 
 def who_focus(question: str) -> list[str]:
