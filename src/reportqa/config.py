@@ -30,7 +30,6 @@ class Settings:
     chunk_size: int = 360  # characters; a longer section is split at sentence ends
     top_k: int = 5  # citations returned with each answer
     max_question_chars: int = 2000
-    max_answer_chars: int = 150
     host: str = "127.0.0.1"  # REPORTQA_HOST
     port: int = 7860  # REPORTQA_PORT
     cors_origins: tuple[str, ...] = ()  # REPORTQA_CORS_ORIGINS, comma separated

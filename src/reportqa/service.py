@@ -70,12 +70,13 @@ class QAService:
         query = self.retriever.analyse(q, lang)
         qtype = question_type(q, lang)
         previous = self.previous_question(history)
-        if previous and (FOLLOW_UP.match(q) or not query.known_terms(self.index)):
+        names_nothing = not query.known_terms(self.index)
+        if previous and (FOLLOW_UP.match(q) or names_nothing):
             # A follow-up: "那调解成功率呢？" asks what the previous question asked; "and in 2025?"
             # names nothing the report knows, so it borrows the previous question's subject too.
             if qtype == "fact":
                 qtype = question_type(previous, language(previous))
-            if not query.known_terms(self.index):
+            if names_nothing:
                 query = self.retriever.analyse(f"{previous} {q}", lang)
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
         ask = read_question(query, qtype, self.index.translations)
