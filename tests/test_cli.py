@@ -103,7 +103,7 @@ def test_bad_corpus_file_is_refused_naming_it(run, tmp_path):
 def test_empty_corpus_is_a_clear_error(run, tmp_path):
     (tmp_path / "corpus").mkdir()
     p = run("build", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index"))
-    assert p.returncode == 2 and "no .txt or .md" in p.stderr
+    assert p.returncode == 2 and "holds no reports" in p.stderr
 
 
 def test_missing_index_is_built_on_first_question(run, corpus_copy, tmp_path):

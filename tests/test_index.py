@@ -59,6 +59,8 @@ def test_failed_build_keeps_the_previous_index(corpus_copy, tmp_path, encoder):
         def encode(self, texts):
             raise RuntimeError("power cut")
 
+    seed = next(corpus_copy.glob("*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n新增的一段文字,需要重新编码。\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
         index_store.build(s, Crashing())
     assert (s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8") == before
@@ -85,5 +87,5 @@ def test_killed_build_never_leaves_a_half_index(corpus_copy, tmp_path, encoder):
 def test_empty_corpus_is_a_clear_error(tmp_path, encoder):
     (tmp_path / "corpus").mkdir()
     s = Settings.from_env(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    with pytest.raises(CorpusError, match="no .txt or .md"):
+    with pytest.raises(CorpusError, match="holds no reports"):
         index_store.ensure(s, lambda: encoder)

@@ -88,12 +88,9 @@ def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]
 
 def split_sentences(chunk: Chunk, norm: str) -> list[Sentence]:
     """Sentences of a chunk, with offsets; for the metadata chunk, its lines."""
-    if chunk.kind == "metadata":
-        out, pos = [], 0
-        for line in chunk.text.split("\n"):
-            out.append(Sentence(chunk.chunk_id, -1, -1, line))
-            pos += len(line) + 1
-        return out
+    if chunk.kind == "metadata":  # its lines, but the title: it names the report, it answers nothing
+        title = metadata_text({"title": chunk.title})
+        return [Sentence(chunk.chunk_id, -1, -1, line) for line in chunk.text.split("\n") if line != title]
     out = []
     for m in SENTENCE_SPLIT.finditer(norm, chunk.start, chunk.end):
         s, e = m.start(), m.end()

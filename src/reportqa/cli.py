@@ -46,45 +46,115 @@ index_option = click.option("--index", type=click.Path(path_type=Path), help="In
 @corpus_option
 @index_option
 def build(corpus, index) -> None:
-    """Parse, chunk, embed and index the corpus."""
+    """Parse, chunk, embed and index every report in the corpus (.txt .md .html .docx .pdf)."""
+    _build(_settings(corpus, index))
+
+
+def _build(settings: Settings) -> None:
     from . import index as index_store
     from .embedding import Encoder
 
-    settings = _settings(corpus, index)
     path = index_store.build(settings, Encoder(settings.model))
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    counts = manifest["counts"]
+    counts, encoded = manifest["counts"], manifest["encoded"]
     click.echo(f"indexed {counts['documents']} report(s): {counts['chunks']} passages, "
-               f"{counts['sentences']} sentences in {manifest['build_seconds']}s -> {path}")
+               f"{counts['sentences']} sentences ({encoded['chunks'] + encoded['sentences']} texts embedded, "
+               f"the rest reused) in {manifest['build_seconds']}s -> {path}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--place", help="The place the reports are about (小河镇), instead of the one read from the title.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="The year the reports cover.")
+@click.option("--kind", help="The kind of report (政府工作报告, 统计公报, 工作总结 …).")
+@corpus_option
+@index_option
+def add(paths, place, year, kind, corpus, index) -> None:
+    """Add report files or folders to the corpus and index them (only new texts are embedded)."""
+    from . import collection
+    from . import index as index_store
+
+    settings = _settings(corpus, index)
+    change = collection.add(settings.corpus_dir, list(paths), {"place": place, "year": year, "kind": kind})
+    for label, docs in (("added", change.added), ("replaced", change.replaced), ("unchanged", change.unchanged)):
+        if docs:
+            click.echo(f"{label}: {', '.join(docs)}")
+    if change.changed or index_store.stale_reason(settings):
+        _build(settings)
+
+
+@cli.command()
+@click.argument("docs", nargs=-1, required=True)
+@corpus_option
+@index_option
+def remove(docs, corpus, index) -> None:
+    """Remove reports (by id: the file name without extension) from the corpus and the index."""
+    from . import collection
+
+    settings = _settings(corpus, index)
+    change = collection.remove(settings.corpus_dir, list(docs))
+    click.echo(f"removed: {', '.join(change.removed)}")
+    _build(settings)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as a JSON array.")
+@corpus_option
+@index_option
+def list_reports(as_json, corpus, index) -> None:
+    """List the indexed reports: id, title, place, level, year, kind, issuer, issue date, passages."""
+    from . import index as index_store
+
+    settings = _settings(corpus, index)
+    reason = index_store.stale_reason(settings)
+    if reason:
+        click.echo(f"reportqa: the index is not up to date ({reason}); run `reportqa build`", err=True)
+    reports = index_store.load(settings.index_dir).reports()
+    if as_json:
+        click.echo(json.dumps(reports, ensure_ascii=False, indent=1))
+        return
+    rows = [("doc", "place", "level", "year", "kind", "issuer", "issued", "passages", "added", "title")]
+    rows += [(r["doc"], r["place"], r["level"], str(r["year"] or ""), r["kind"], r["issuer"], r["issued"],
+              str(r["passages"]), r["added"][:10], r["title"]) for r in reports]
+    for row in rows:
+        click.echo("  ".join(row))
 
 
 @cli.command()
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
 @click.option("--jsonl", type=click.File("r", encoding="utf-8"), help="Answer every JSON line of FILE ('-' for stdin).")
+@click.option("--doc", help="Answer only from this report (its id, as `reportqa list` shows).")
+@click.option("--place", help="Answer only from reports about this place (小河镇, 小河 or Xiaohe).")
+@click.option("--year", type=int, help="Answer only from reports covering this year.")
 @corpus_option
 @index_option
-def ask(question, as_json, jsonl, corpus, index) -> None:
-    """Answer QUESTION, or every line of --jsonl FILE."""
+def ask(question, as_json, jsonl, doc, place, year, corpus, index) -> None:
+    """Answer QUESTION, or every line of --jsonl FILE (lines may carry doc, place, year)."""
+    from .scope import Scope
+
     if jsonl is None:
         if question is None or not question.strip():
             _fail("the question is empty; ask something like: reportqa ask \"2024年化解了多少矛盾纠纷？\"")
     service = _service(_settings(corpus, index))
+    scope = Scope(doc=doc, place=place, year=year)
     if jsonl is not None:
-        _ask_lines(service, jsonl)
+        _ask_lines(service, jsonl, scope)
         return
-    answer = service.ask(question)
+    answer = service.ask(question, scope=scope)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         return
     click.echo(answer.answer)
     for n, c in enumerate(answer.citations, start=1):
-        click.echo(f"\n[{n}] {c.section}  ({c.doc}, {c.start}-{c.end})")
+        click.echo(f"\n[{n}] {c.section}  ({c.doc}: {c.place} {c.year or ''}, {c.start}-{c.end})")
         click.echo("    " + c.text.replace("\n", "\n    "))
 
 
-def _ask_lines(service, lines) -> None:
+def _ask_lines(service, lines, scope) -> None:
     """The scorer's protocol: one JSON object out per line in, in order, flushed as it goes."""
+    from .scope import Scope
+
     for line in lines:
         if not line.strip():
             continue
@@ -99,7 +169,8 @@ def _ask_lines(service, lines) -> None:
                 out = {"id": qid, "error": "line has no \"question\""}
             else:
                 try:
-                    out = service.ask(question, history=item.get("history"), id=qid).to_dict()
+                    line_scope = Scope(**{k: item.get(k) or getattr(scope, k) for k in ("doc", "place", "year")})
+                    out = service.ask(question, history=item.get("history"), id=qid, scope=line_scope).to_dict()
                 except ReportQAError as e:
                     out = {"id": qid, "question": question if isinstance(question, str) else None, "error": str(e)}
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

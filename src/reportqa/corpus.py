@@ -12,17 +12,19 @@ found in `norm` is also an offset into `text`.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
 
 log = logging.getLogger(__name__)
 
-CORPUS_SUFFIXES = (".txt", ".md")
+CORPUS_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+SIDECAR = ".meta.json"  # report.pdf + report.meta.json: metadata set by hand
 CN_DIGITS = "一二三四五六七八九十"
 SENTENCE_END = "。!?;"  # after normalisation: 。！？； -> 。!?;
 
@@ -48,7 +50,9 @@ META_KEYS = {"发布时间": "published", "发布日期": "published", "发文�
 META_LABELS = {"title": "标题(title)", "published": "发布时间(published on)", "source": "来源(发布单位; source, published by)",
                "addressee": "主送(addressed to)", "issuer": "落款单位(issued and signed by)",
                "signed": "落款日期(signed on, dated)", "doc_number": "发文字号(document number)",
-               "index_number": "索引号(index number)", "author": "作者(author)"}
+               "index_number": "索引号(index number)", "author": "作者(author)",
+               "subtitle": "副标题(subtitle, occasion)", "byline": "署名(delivered by, presented by, author)",
+               "place": "地区(place)", "year": "年度(year covered)", "kind": "类别(kind of report)"}
 
 
 @dataclass
@@ -81,6 +85,12 @@ class Document:
     root: Section
     header_end: int  # the header (title, metadata, addressee) is text[:header_end]
     signature_start: int  # the signature block is text[signature_start:]
+    meta: "DocMeta" = None  # place, year, kind …: computed once, by describe()
+    headings: dict[int, int] = field(default_factory=dict)  # offsets the file format marks as headings -> level
+
+    def __post_init__(self) -> None:
+        if self.meta is None:
+            self.meta = describe(self)
 
     @property
     def sections(self) -> list[Section]:
@@ -132,14 +142,47 @@ def _plausible_chinese(text: str) -> bool:
     return cjk / len(wide) > 0.8 and cjk / visible > 0.2
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The report files of a corpus directory, in a stable order."""
+def corpus_files(corpus_dir: Path, allow_empty: bool = False) -> list[Path]:
+    """The report files of a corpus directory, in a stable order; a report's id is its file name
+    without extension, so two files with one name (a.pdf, a.docx) are refused."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory {corpus_dir} does not exist")
-    files = sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
-    if not files:
-        raise CorpusError(f"corpus directory {corpus_dir} holds no .txt or .md reports")
+    files = sorted(p for p in corpus_dir.iterdir() if is_report_file(p))
+    if not files and not allow_empty:
+        raise CorpusError(f"corpus directory {corpus_dir} holds no reports ({', '.join(CORPUS_SUFFIXES)})")
+    seen: dict[str, Path] = {}
+    for p in files:
+        if p.stem in seen:
+            raise CorpusError(f"{seen[p.stem].name} and {p.name} would both be report '{p.stem}'; rename one")
+        seen[p.stem] = p
     return files
+
+
+def is_report_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in CORPUS_SUFFIXES and not path.name.startswith(".")
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR)
+
+
+def read_sidecar(path: Path) -> dict:
+    """The DocMeta fields a report's NAME.meta.json sets ({} when there is none)."""
+    side = sidecar_of(path)
+    if not side.is_file():
+        return {}
+    try:
+        values = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise CorpusError(f"{side}: not a JSON object of metadata ({e})") from e
+    if not isinstance(values, dict):
+        raise CorpusError(f"{side}: not a JSON object of metadata")
+    unknown = set(values) - set(DocMeta.FIELDS)
+    if unknown:
+        raise CorpusError(f"{side}: unknown field(s) {', '.join(sorted(unknown))}; known: {', '.join(DocMeta.FIELDS)}")
+    if values.get("year") not in (None, "") and not str(values["year"]).isdigit():
+        raise CorpusError(f"{side}: year must be a number like 2024")
+    return values
 
 
 def load_corpus(corpus_dir: Path) -> list[Document]:
@@ -147,11 +190,12 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 
 def load_document(path: Path) -> Document:
+    """Read a report file of any supported format, with its sidecar's metadata."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise CorpusError(f"{path}: cannot read ({e.strerror})") from e
-    return parse_document(decode(data, str(path)), doc_id=path.stem, path=str(path))
+    return parse_document(decode(data, str(path)), doc_id=path.stem, path=str(path), overrides=read_sidecar(path))
 
 
 # --- parsing ---------------------------------------------------------------
@@ -176,8 +220,12 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def parse_document(text: str, doc_id: str, path: str = "") -> Document:
-    """Find the header, the signature and the section tree of a report."""
+def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, int] | None = None,
+                   overrides: dict | None = None) -> Document:
+    """Find the header, the signature and the section tree of a report.
+
+    headings: line offsets the file format marks as headings (Word styles, <h2>) -> level,
+    used where a line has no numbering marker. overrides: DocMeta fields set by hand."""
     norm = normalise(text)
     paras = _paragraphs(norm, 0, len(norm))
     if not paras:
@@ -196,7 +244,13 @@ def parse_document(text: str, doc_id: str, path: str = "") -> Document:
             body_from = i + 1
             break
         elif len(line) <= 40 and not any(c in line for c in "。,;:") and not heading_level(line):
-            continue  # repeated title or issuing body above the addressee
+            # A repeated title, the issuing body, a subtitle ("——2025年1月8日在…会议上") or a byline
+            # ("县人民政府县长 贺立川"): the first two repeat what is known, the others are kept.
+            compact = _compact(line)
+            if compact != metadata["title"] and compact not in metadata["title"]:
+                key = "subtitle" if compact.startswith(("—", "-")) else "byline"
+                metadata.setdefault(key, compact.lstrip("—-"))
+            continue
         else:
             break
 
@@ -213,9 +267,13 @@ def parse_document(text: str, doc_id: str, path: str = "") -> Document:
     header_end = paras[body_from - 1][1] if body_from > 0 else 0
     signature_start = paras[body_to][0] if body_to < len(paras) else len(text)
     body = paras[body_from:body_to]
-    root = _section_tree(norm, body, metadata["title"])
-    return Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
-                    metadata=metadata, root=root, header_end=header_end, signature_start=signature_start)
+    root = _section_tree(norm, body, metadata["title"], headings or {})
+    doc = Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
+                   metadata=metadata, root=root, header_end=header_end, signature_start=signature_start,
+                   headings=dict(headings or {}))
+    if overrides:
+        doc.meta = doc.meta.updated(overrides)
+    return doc
 
 
 def _read_meta_line(line: str, metadata: dict[str, str]) -> None:
@@ -252,7 +310,7 @@ def _ordinal(cn: str) -> int:
     return CN_DIGITS.index(cn[0]) + 1 if len(cn) == 1 else -1
 
 
-def _section_tree(norm: str, paras: list[tuple[int, int]], title: str) -> Section:
+def _section_tree(norm: str, paras: list[tuple[int, int]], title: str, hints: dict[int, int]) -> Section:
     root = Section(title=title, level=0, start=paras[0][0] if paras else 0)
     stack = [root]
     last_point: dict[int, int] = {}  # id(parent section) -> ordinal of its last 一是/二是 point
@@ -269,7 +327,7 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str) -> Sectio
 
     for s, e in paras:
         line = norm[s:e]
-        level = heading_level(line)
+        level = heading_level(line) or hints.get(norm.rfind("\n", 0, s) + 1, 0)
         if level:
             seen_heading = True
             close(level, s)
@@ -314,3 +372,143 @@ def strip_marker(title: str) -> str:
 def metadata_text(metadata: dict[str, str]) -> str:
     """The header metadata as labelled lines, so 'who published this and when' has a passage."""
     return "\n".join(f"{META_LABELS.get(k, k)}:{v}" for k, v in metadata.items() if v)
+
+
+# --- document metadata -------------------------------------------------------
+# Computed once per document, here and nowhere else: the place a report is about, its year,
+# when and by whom it was issued, and what kind of report it is. Scoping, citations, the
+# commitments view and `reportqa list` all read DocMeta.
+
+PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗", "州", "省")
+LEVELS = {"街道": "街道", "镇": "镇", "乡": "乡", "县": "县", "区": "区", "市": "市", "旗": "县", "州": "市", "省": "省"}
+LEVELS_EN = {"街道": "subdistrict", "镇": "town", "乡": "township", "县": "county", "区": "district",
+             "市": "city", "省": "province", "部门": "department"}
+PLACE_AT = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|县|区|市|旗|州|省)")
+# Words that end like a place but name none ("全县", "城乡", "乡镇").
+NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|镇|省)|(?:城乡|乡镇|县乡|市县|县区|区县)$")
+GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
+DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
+TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
+YEAR_IN = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(?:年|－|-|—)?")
+ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})")
+# Kinds of government report, most specific first.
+KINDS = [("统计公报", re.compile(r"统计公报|国民经济和社会发展")), ("政府工作报告", re.compile(r"政府工作报告")),
+         ("法治政府建设报告", re.compile(r"法治政府建设|依法行政")), ("预算报告", re.compile(r"预算|决算")),
+         ("工作要点", re.compile(r"要点")), ("工作计划", re.compile(r"计划|规划")),
+         ("工作总结", re.compile(r"总结")), ("年度报告", re.compile(r"年度报告|年报")), ("报告", re.compile(r"报告"))]
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What a report is about and who issued it; every field can be overridden per file."""
+
+    place: str = ""  # 小河镇
+    short: str = ""  # 小河: how people name it without the level
+    pinyin: str = ""  # xiaohe: how English questions name it (filled at index build)
+    parents: tuple[str, ...] = ()  # higher places named with it (浚县 for 浚县小河镇)
+    level: str = ""  # 镇, 乡, 街道, 县, 区, 市, or 部门 for a department's report
+    year: int | None = None  # the year the report covers
+    issued: str = ""  # ISO date it was published or signed
+    kind: str = ""  # 法治政府建设报告, 政府工作报告, 统计公报, 工作总结 …
+    issuer: str = ""  # the issuing body
+
+    FIELDS = ("place", "short", "pinyin", "parents", "level", "year", "issued", "kind", "issuer")
+
+    def updated(self, values: dict) -> "DocMeta":
+        """A copy with the given fields replaced (a sidecar or command-line override); a new
+        place without a short form gets one derived from it."""
+        known = {k: v for k, v in values.items() if k in self.FIELDS and v not in (None, "")}
+        if "year" in known:
+            known["year"] = int(known["year"])
+        if "parents" in known:
+            known["parents"] = tuple(known["parents"])
+        if "place" in known and "short" not in known:
+            known["short"] = short_place(known["place"])
+            known.setdefault("pinyin", "")
+        from dataclasses import replace as _replace
+        return _replace(self, **known)
+
+    def names(self) -> list[str]:
+        """The Chinese names a question may use for this place."""
+        return [n for n in dict.fromkeys((self.place, self.short)) if len(n) >= 2]
+
+    def label(self, lang: str = "zh") -> str:
+        """'小河镇2024年' / 'Xiaohe town, 2024': how an answer names the report it comes from."""
+        if lang == "zh":
+            return f"{self.place}{self.year}年" if self.year else self.place
+        suffix = next((s for s in PLACE_SUFFIXES if self.place.endswith(s)), "")
+        name = (self.pinyin.capitalize() + " " + LEVELS_EN.get(suffix, "")).strip() if self.pinyin else self.place
+        return f"{name}, {self.year}" if self.year else name
+
+    def to_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+
+
+def short_place(place: str) -> str:
+    """小河镇 -> 小河, 白沙街道 -> 白沙; a one-character name keeps its suffix (浚县)."""
+    for suffix in PLACE_SUFFIXES:
+        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
+            return place[: -len(suffix)]
+    return place
+
+
+def place_chain(text: str) -> tuple[list[str], str]:
+    """The places a name opens with, highest first ("浚县小河镇人民政府" -> [浚县, 小河镇]),
+    and what follows them ("人民政府")."""
+    text = TITLE_LEAD.sub("", _compact(text))
+    chain, pos = [], 0
+    while True:
+        m = PLACE_AT.match(text, pos)
+        if not m or NOT_PLACES.search(m.group(0)):
+            break
+        chain.append(m.group(0))
+        pos = m.end()
+    return chain, text[pos:]
+
+
+def iso_date(text: str) -> str:
+    m = ANY_DATE.search(text or "")
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+
+def describe(doc: Document) -> DocMeta:
+    """Place, level, year, issue date, kind and issuer from the title, header and signature."""
+    md = doc.metadata
+    chain, rest = [], ""
+    for source in (doc.title, md.get("issuer", ""), md.get("byline", ""), md.get("source", "")):
+        chain, rest = place_chain(source)
+        if chain:
+            break
+    place = chain[-1] if chain else ""
+    level = ""
+    if place:
+        level = next(LEVELS[s] for s in PLACE_SUFFIXES if place.endswith(s))
+        if not GOVERNMENT.match(rest) and DEPARTMENT.match(rest):
+            level = "部门"  # 东坡县司法局: a department's report about its county
+    title_years = [int(y) for y in YEAR_IN.findall(doc.title)]
+    issued = iso_date(md.get("published", "")) or iso_date(md.get("signed", "")) or iso_date(md.get("subtitle", ""))
+    if title_years:
+        year = title_years[0]
+    else:  # 政府工作报告 names no year: annual reports are issued early in the year after the one
+        # they cover; otherwise the year the text speaks of most, not after its issue
+        limit = int(issued[:4]) if issued else 9999
+        counts: dict[int, int] = {}
+        for y in YEAR_IN.findall(doc.norm):
+            if int(y) <= limit:
+                counts[int(y)] = counts.get(int(y), 0) + 1
+        if issued and int(issued[5:7]) <= 6 and limit - 1 in counts:
+            year = limit - 1
+        else:
+            year = max(counts, key=lambda y: (counts[y], y)) if counts else None
+    kind = next((name for name, pattern in KINDS if pattern.search(doc.title)), "")
+    issuer = md.get("issuer") or md.get("source") or ""
+    if not issuer and md.get("byline"):  # "东坡县人民政府县长贺立川": the body before the office
+        m = re.match(r".*?(?:人民政府|政府|办事处|委员会|局)", md["byline"])
+        issuer = m.group(0) if m else md["byline"]
+    parents = chain[:-1]
+    for other in (md.get("issuer", ""), md.get("source", "")):
+        more, _ = place_chain(other)
+        if not parents and len(more) > 1 and more[-1] == place:
+            parents = more[:-1]  # the title says 小河镇, the signature 浚县小河镇人民政府
+    return DocMeta(place=place, short=short_place(place), parents=tuple(parents), level=level,
+                   year=year, issued=issued, kind=kind, issuer=issuer)

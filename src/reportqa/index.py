@@ -3,14 +3,16 @@
 Layout of `index/` (the directory from Settings.index_dir):
 
     index/active/manifest.json   format version, model, corpus file hashes, chunker settings
-    index/active/documents.json  each report's text and metadata (the section tree is re-parsed)
+    index/active/documents.json  each report's text, DocMeta and format headings (the tree is re-parsed)
     index/active/chunks.json     chunks and their sentences' offsets
     index/active/chunks.faiss    inner-product FAISS index over normalised chunk vectors
     index/active/sentences.npy   one normalised vector per sentence, for answer extraction
     index/active/lexical.json    BM25 tokens per chunk and sentence, English->Chinese terms
 
 A build writes a temporary sibling directory and swaps it in with renames, so
-a crash mid-build leaves the previous index (or none), never half of one.
+a crash mid-build leaves the previous index (or none), never half of one. A
+build embeds only texts the previous index has not embedded with the same
+model: adding one report to hundreds encodes that report alone.
 """
 from __future__ import annotations
 
@@ -28,14 +30,14 @@ import numpy as np
 
 from .chunking import Chunk, Sentence, chunk_document, split_sentences
 from .config import DEFAULT_MODEL, Settings
-from .corpus import Document, corpus_files, load_document, parse_document
+from .corpus import DocMeta, Document, corpus_files, load_document, parse_document, sidecar_of
 from .errors import CorpusError, IndexStoreError
-from .lexical import BM25, build_translations, tokenize
+from .lexical import BM25, build_translations, pinyin, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
-CHUNKER_VERSION = 6  # bump when the parser or chunker changes its output
+FORMAT_VERSION = 4
+CHUNKER_VERSION = 7  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 
 
@@ -52,10 +54,28 @@ class Index:
     translations: dict[str, list[str]]
     bm25: BM25 = field(init=False)
     sentence_chunk: np.ndarray = field(init=False)  # chunk id of each sentence
+    chunk_doc: np.ndarray = field(init=False)  # position in `doc_ids` of each chunk's report
+    doc_ids: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.bm25 = BM25(self.chunk_tokens)
         self.sentence_chunk = np.array([s.chunk_id for s in self.sentences], dtype=np.int64)
+        self.doc_ids = list(self.documents)
+        position = {d: i for i, d in enumerate(self.doc_ids)}
+        self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int32)
+
+    def reports(self) -> list[dict]:
+        """Every report with its metadata and size: what `reportqa list` and /api/reports show."""
+        counts = np.bincount(self.chunk_doc, minlength=len(self.doc_ids))
+        added = self.manifest.get("added", {})
+        return [{"doc": d, "title": doc.title, **doc.meta.to_dict(), "passages": int(counts[i]),
+                 "added": added.get(d, "")} for i, (d, doc) in enumerate(self.documents.items())]
+
+    def chunk_mask(self, doc_ids) -> np.ndarray:
+        """True for the chunks of the given reports."""
+        wanted = np.zeros(len(self.doc_ids), dtype=bool)
+        wanted[[self.doc_ids.index(d) for d in doc_ids]] = True
+        return wanted[self.chunk_doc]
 
 
 def search_text(chunk: Chunk) -> str:
@@ -67,8 +87,17 @@ def expected_model_id(model: str) -> str:
     return model if model == DEFAULT_MODEL else str(Path(model).expanduser().resolve())
 
 
+def file_hash(path: Path) -> str:
+    """A report file's hash, with its sidecar's: editing either changes the report."""
+    h = hashlib.sha256(path.read_bytes())
+    side = sidecar_of(path)
+    if side.is_file():
+        h.update(b"\0meta\0" + side.read_bytes())
+    return h.hexdigest()
+
+
 def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpus_files(corpus_dir)}
+    return {p.name: file_hash(p) for p in corpus_files(corpus_dir)}
 
 
 def stale_reason(settings: Settings) -> str | None:
@@ -96,11 +125,50 @@ def stale_reason(settings: Settings) -> str | None:
     return None
 
 
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _previous_vectors(settings: Settings, model_id: str) -> dict[str, np.ndarray]:
+    """Vectors of every text the current index embedded with this model, by text hash."""
+    d = settings.index_dir / ACTIVE
+    try:
+        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("model", {}).get("id") != model_id or manifest.get("format_version") != FORMAT_VERSION:
+            return {}
+        raw = json.loads((d / "chunks.json").read_text(encoding="utf-8"))
+        flat = faiss.read_index(str(d / "chunks.faiss"))
+        chunk_vecs = flat.reconstruct_n(0, flat.ntotal)
+        sentence_vecs = np.load(d / "sentences.npy")
+    except (OSError, ValueError, RuntimeError, KeyError):
+        return {}
+    out = {_text_key(search_text(Chunk(**c))): v for c, v in zip(raw["chunks"], chunk_vecs)}
+    out.update({_text_key(s[3]): v for s, v in zip(raw["sentences"], sentence_vecs)})
+    return out
+
+
+def _encode(encoder, texts: list[str], known: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+    """Vectors for texts, encoding only those not known; returns them and how many were encoded."""
+    keys = [_text_key(t) for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in known))
+    if todo:
+        first = {k: t for k, t in zip(keys, texts)}
+        for k, v in zip(todo, encoder.encode([first[k] for k in todo])):
+            known[k] = v
+    dim = int(encoder.dim)
+    vecs = np.array([known[k] for k in keys], dtype=np.float32).reshape(len(texts), dim)
+    return vecs, len(todo)
+
+
 def build(settings: Settings, encoder) -> Path:
     """Parse, chunk, embed and write the index atomically; returns its directory."""
     t0 = time.perf_counter()
     files = corpus_files(settings.corpus_dir)
     docs = [load_document(p) for p in files]
+    for doc in docs:
+        if not doc.meta.pinyin and doc.meta.short:
+            doc.meta = doc.meta.updated({"pinyin": pinyin(doc.meta.short)})
+    previous = _previous_manifest(settings)
     chunks: list[Chunk] = []
     for doc in docs:
         chunks.extend(chunk_document(doc, settings.chunk_size, first_id=len(chunks)))
@@ -111,15 +179,23 @@ def build(settings: Settings, encoder) -> Path:
     chunk_tokens = [tokenize(search_text(c)) for c in chunks]
     sentence_tokens = [tokenize(s.text) for s in sentences]
     vocab = {t for toks in chunk_tokens for t in toks}
-    chunk_vecs = encoder.encode([search_text(c) for c in chunks])
-    sentence_vecs = encoder.encode([s.text for s in sentences])
+    known = _previous_vectors(settings, encoder.model_id)
+    chunk_vecs, new_chunks = _encode(encoder, [search_text(c) for c in chunks], known)
+    sentence_vecs, new_sentences = _encode(encoder, [s.text for s in sentences], known)
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    corpus = {p.name: file_hash(p) for p in files}
+    old_corpus, old_added = previous.get("corpus", {}), previous.get("added", {})
     manifest = {
         "format_version": FORMAT_VERSION,
         "model": {"id": encoder.model_id, "dim": int(encoder.dim)},
-        "corpus": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
+        "corpus": corpus,
+        # when each report first entered the index (kept while its file is unchanged)
+        "added": {p.stem: old_added.get(p.stem, now) if old_corpus.get(p.name) == corpus[p.name] else now
+                  for p in files},
         "chunker": {"version": CHUNKER_VERSION, "chunk_size": settings.chunk_size},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "built_at": now,
         "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
+        "encoded": {"chunks": new_chunks, "sentences": new_sentences},
     }
     faiss_index = faiss.IndexFlatIP(int(encoder.dim))
     faiss_index.add(chunk_vecs)
@@ -129,7 +205,8 @@ def build(settings: Settings, encoder) -> Path:
     tmp = root / f".build-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir()
     try:
-        _write_json(tmp / "documents.json", {d.doc_id: {"path": d.path, "text": d.text} for d in docs})
+        _write_json(tmp / "documents.json", {d.doc_id: {"path": d.path, "text": d.text, "meta": d.meta.to_dict(),
+                                                        "headings": d.headings} for d in docs})
         _write_json(tmp / "chunks.json", {
             "chunks": [c.to_dict() for c in chunks],
             "sentences": [[s.chunk_id, s.start, s.end, s.text] for s in sentences]})
@@ -144,6 +221,13 @@ def build(settings: Settings, encoder) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
     log.info("built index: %d chunks, %d sentences in %.2fs", len(chunks), len(sentences), manifest["build_seconds"])
     return root / ACTIVE
+
+
+def _previous_manifest(settings: Settings) -> dict:
+    try:
+        return json.loads((settings.index_dir / ACTIVE / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _write_json(path: Path, data) -> None:
@@ -174,7 +258,12 @@ def load(index_dir: Path) -> Index:
         sentence_vectors = np.load(d / "sentences.npy")
     except (OSError, ValueError, RuntimeError) as e:
         raise IndexStoreError(f"index at {d} is damaged ({e}); run `reportqa build`") from e
-    documents = {doc_id: parse_document(v["text"], doc_id=doc_id, path=v["path"]) for doc_id, v in docs_raw.items()}
+    documents = {}
+    for doc_id, v in docs_raw.items():
+        doc = parse_document(v["text"], doc_id=doc_id, path=v["path"],
+                             headings={int(k): n for k, n in v.get("headings", {}).items()})
+        doc.meta = DocMeta().updated(v.get("meta", {}))
+        documents[doc_id] = doc
     return Index(
         manifest=manifest, documents=documents,
         chunks=[Chunk(**c) for c in raw["chunks"]],

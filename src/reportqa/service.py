@@ -17,6 +17,7 @@ from .errors import QuestionError
 from . import index as index_store
 from .lexical import language
 from .retrieval import Retriever
+from .scope import Scope, Scoper
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ class QAService:
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")
-        self.retriever = Retriever(self.index, self.encoder)
+        self.scoper = Scoper(self.index.documents)
+        self.retriever = Retriever(self.index, self.encoder, self.scoper.place_names())
         self.answerer = Answerer(self.index, self.retriever)
         for warm_up in ("2024年开展了多少次活动？", "What is the name of the head?"):
             self.ask(warm_up)  # load jieba's dictionaries now, not during the first user's question
@@ -63,13 +65,20 @@ class QAService:
                 return h["content"].strip()
         return None
 
-    def ask(self, question, history: list | None = None, id=None) -> Answer:
+    def ask(self, question, history: list | None = None, id=None, scope: Scope | None = None) -> Answer:
+        """Answer a question from the reports its places and years (and `scope`) allow."""
         t0 = time.perf_counter()
         q = self.check_question(question)
         lang = language(q)  # reply in the language asked
-        query = self.retriever.analyse(q, lang)
         qtype = question_type(q, lang)
         previous = self.previous_question(history)
+        scoped = self.scoper.scope(q, lang, scope, context=previous or "")
+        if not scoped.docs:  # a place or year no loaded report covers: say so, cite nothing
+            return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
+                          latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+        mask = self.index.chunk_mask(scoped.docs) if len(scoped.docs) < len(self.index.documents) else None
+        year = self.scoper.latest_year(scoped.docs)
+        query = self.retriever.analyse(q, lang, year)
         names_nothing = not query.known_terms(self.index)
         if previous and (FOLLOW_UP.match(q) or names_nothing):
             # A follow-up: "那调解成功率呢？" asks what the previous question asked; "and in 2025?"
@@ -77,13 +86,34 @@ class QAService:
             if qtype == "fact":
                 qtype = question_type(previous, language(previous))
             if names_nothing:
-                query = self.retriever.analyse(f"{previous} {q}", lang)
+                query = self.retriever.analyse(f"{previous} {q}", lang, year)
+        query.scope = mask
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
         ask = read_question(query, qtype, self.index.translations)
+        ask.years = {str(y) for y in scoped.years}  # years named, not those read from 去年/明年
         found, text, order, quotes = self.answerer.answer(query, hits, ask)
+        order = [cid for cid in order if query.allows(cid)]
+        if found and order and len(self.index.documents) > 1:
+            text = self._name_report(text, order[0], lang)
         citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+
+    def _name_report(self, text: str, chunk_id: int, lang: str) -> str:
+        """Every answer from a knowledge base of several reports names the report it comes from."""
+        meta = self.index.documents[self.index.chunks[chunk_id].doc_id].meta
+        label = meta.label(lang)
+        if not label:
+            return text
+        if lang == "zh":
+            return f"{text}（{label}报告）"
+        if text.startswith("According to the report"):
+            return f"According to the {label} report" + text[len("According to the report"):]
+        return f"{text} ({label} report)"
+
+    def reports(self) -> list[dict]:
+        """Every loaded report: doc, title, place, level, year, kind, issuer, issued, passages, added."""
+        return self.index.reports()
 
     def suggestions(self, limit: int = 4) -> list[str]:
         """Example questions drawn from the corpus, each checked to be answered.
@@ -113,7 +143,9 @@ class QAService:
 
     def _citation(self, chunk_id: int, score: float, quoted) -> Citation:
         c = self.index.chunks[chunk_id]
-        cite = Citation(doc=c.doc_id, title=c.title, section=c.section, section_path=list(c.section_path),
+        meta = self.index.documents[c.doc_id].meta
+        cite = Citation(doc=c.doc_id, title=c.title, place=meta.place, year=meta.year,
+                        section=c.section, section_path=list(c.section_path),
                         text=c.text, start=c.start, end=c.end, score=round(score, 4),
                         link=f"/report/{c.doc_id}#{c.start}-{c.end}")
         if quoted is not None:
