@@ -50,3 +50,27 @@ def server(tmp_path_factory):
     s = start_server(tmp_path_factory.mktemp("web"))
     yield s
     s.stop()
+
+
+SHARED = REPO.parent / "shared"
+MULTI = SHARED / "eval" / "multi"
+
+
+@pytest.fixture(scope="session")
+def multi_corpus(tmp_path_factory) -> Path:
+    """The seed and six more reports (other places, years, kinds, encodings) in one corpus."""
+    if not MULTI.is_dir():
+        pytest.skip("../shared/eval/multi is not beside the repo")
+    dst = tmp_path_factory.mktemp("multi") / "corpus"
+    dst.mkdir()
+    shutil.copy(SHARED / "seeds" / "000_c02059fcca3304c1.txt", dst)
+    for p in MULTI.glob("*.txt"):
+        shutil.copy(p, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def multi_service(multi_corpus, tmp_path_factory, encoder):
+    from reportqa.service import QAService
+
+    return QAService(Settings.from_env(corpus_dir=multi_corpus, index_dir=tmp_path_factory.mktemp("multi-index")))

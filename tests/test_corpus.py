@@ -1,7 +1,7 @@
 """Reading reports and finding their structure."""
 import pytest
 
-from reportqa.corpus import decode, load_corpus, load_document, parse_document
+from reportqa.corpus import load_corpus, load_document, parse_document
 from reportqa.errors import CorpusError
 
 from conftest import CORPUS, SEED
@@ -101,9 +101,9 @@ def test_binary_and_empty_files_are_refused(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"  \n")
     with pytest.raises(CorpusError, match="empty"):
         load_document(tmp_path / "empty.txt")
-    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
-    with pytest.raises(CorpusError, match="binary"):
-        decode(b"\x00\x01\x02", "bin.txt")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x90" * 20)
+    with pytest.raises(CorpusError, match="bin.txt"):
+        load_document(tmp_path / "bin.txt")
 
 
 def test_empty_or_missing_corpus_is_a_clear_error(tmp_path):

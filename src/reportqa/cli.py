@@ -30,7 +30,17 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group()
+class _Commands(click.Group):
+    """Errors a user can cause become one line on stderr and exit code 2, in every command."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ReportQAError as e:
+            _fail(str(e))
+
+
+@click.group(cls=_Commands)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def cli(verbose: bool) -> None:
     """Exact, cited answers from Chinese government reports."""

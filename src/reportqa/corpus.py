@@ -20,10 +20,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
+from .ingest import SUPPORTED_SUFFIXES, read as read_file
 
 log = logging.getLogger(__name__)
 
-CORPUS_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+CORPUS_SUFFIXES = SUPPORTED_SUFFIXES  # .txt .md .html .htm .docx .pdf: one reader each, in ingest/
 SIDECAR = ".meta.json"  # report.pdf + report.meta.json: metadata set by hand
 CN_DIGITS = "一二三四五六七八九十"
 SENTENCE_END = "。!?;"  # after normalisation: 。！？； -> 。!?;
@@ -106,42 +107,6 @@ def normalise(text: str) -> str:
     return "".join(out)
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode report bytes: UTF-8 first, then GB18030 (a superset of GBK and GB2312)."""
-    if not data.strip():
-        raise CorpusError(f"{name}: the file is empty")
-    if b"\x00" in data:
-        raise CorpusError(f"{name}: looks like a binary file, not a text report")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _plausible_chinese(text):
-        log.info("%s: decoded as GB18030", name)
-        return text
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and _plausible_chinese(str(best)):
-        log.info("%s: decoded as %s", name, best.encoding)
-        return str(best)
-    raise CorpusError(f"{name}: not UTF-8, GBK or GB18030 text; save it as UTF-8 and try again")
-
-
-def _plausible_chinese(text: str) -> bool:
-    """A wrong legacy decoding yields stray rare characters among ASCII, or non-CJK symbols."""
-    wide = [c for c in text if ord(c) > 127]
-    if not wide:
-        return True
-    cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-    visible = sum(1 for c in text if not c.isspace())
-    return cjk / len(wide) > 0.8 and cjk / visible > 0.2
-
-
 def corpus_files(corpus_dir: Path, allow_empty: bool = False) -> list[Path]:
     """The report files of a corpus directory, in a stable order; a report's id is its file name
     without extension, so two files with one name (a.pdf, a.docx) are refused."""
@@ -191,11 +156,9 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 
 def load_document(path: Path) -> Document:
     """Read a report file of any supported format, with its sidecar's metadata."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise CorpusError(f"{path}: cannot read ({e.strerror})") from e
-    return parse_document(decode(data, str(path)), doc_id=path.stem, path=str(path), overrides=read_sidecar(path))
+    extracted = read_file(path)
+    return parse_document(extracted.text, doc_id=path.stem, path=str(path), headings=extracted.headings,
+                          overrides=read_sidecar(path), known=extracted.metadata)
 
 
 # --- parsing ---------------------------------------------------------------
@@ -221,11 +184,13 @@ def _compact(text: str) -> str:
 
 
 def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, int] | None = None,
-                   overrides: dict | None = None) -> Document:
+                   overrides: dict | None = None, known: dict | None = None) -> Document:
     """Find the header, the signature and the section tree of a report.
 
     headings: line offsets the file format marks as headings (Word styles, <h2>) -> level,
-    used where a line has no numbering marker. overrides: DocMeta fields set by hand."""
+    used where a line has no numbering marker. overrides: DocMeta fields set by hand.
+    known: metadata the file format states (an HTML page's publication date), used where
+    the text itself says nothing."""
     norm = normalise(text)
     paras = _paragraphs(norm, 0, len(norm))
     if not paras:
@@ -267,6 +232,9 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     header_end = paras[body_from - 1][1] if body_from > 0 else 0
     signature_start = paras[body_to][0] if body_to < len(paras) else len(text)
     body = paras[body_from:body_to]
+    for key in ("published", "source"):
+        if (known or {}).get(key):
+            metadata.setdefault(key, known[key])
     root = _section_tree(norm, body, metadata["title"], headings or {})
     doc = Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
                    metadata=metadata, root=root, header_end=header_end, signature_start=signature_start,

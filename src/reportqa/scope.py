@@ -101,6 +101,8 @@ class Scoper:
         if not allowed:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()))
         docs, unknown = self.named_places(question)
+        # A follow-up that names neither place nor year ("那调解成功率呢？") keeps the earlier ones.
+        dated = context if context and not (docs or unknown or YEAR.search(question)) else question
         if not docs and not unknown and context:
             docs, unknown = self.named_places(context)
         if unknown and not docs:
@@ -109,8 +111,8 @@ class Scoper:
         places = list(dict.fromkeys(self.metas[d].place for d in candidates if self.metas[d].place))
         if docs and not candidates:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()), places)
-        years = {int(y) for y in YEAR.findall(question)}
-        report_years = {int(y) for y in REPORT_YEAR_ZH.findall(question) + REPORT_YEAR_EN.findall(question)}
+        years = {int(y) for y in YEAR.findall(dated)}
+        report_years = {int(y) for y in REPORT_YEAR_ZH.findall(dated) + REPORT_YEAR_EN.findall(dated)}
         if years:
             of_year = [d for d in candidates if self.metas[d].year in (report_years or years)]
             if not of_year and not report_years:  # a year after the report: its plans for that year

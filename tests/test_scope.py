@@ -1,0 +1,84 @@
+"""Many reports in one knowledge base: questions are answered from the place and year they name."""
+import pytest
+
+from reportqa.scope import Scope
+
+
+def test_question_naming_a_place_is_answered_from_that_place_only(multi_service):
+    # Every report of the set counts disputes; only 松林乡's 2024 figure answers this.
+    a = multi_service.ask("松林乡2024年一共排查化解了多少起矛盾纠纷？")
+    assert a.found and "157" in a.answer
+    assert a.citations and {c.place for c in a.citations} == {"松林乡"}
+
+
+def test_short_form_and_pinyin_name_the_same_place(multi_service):
+    zh = multi_service.ask("松林2023年接待群众来访多少人次？")
+    en = multi_service.ask("How many visits did Songlin receive in 2023?")
+    for a in (zh, en):
+        assert a.citations[0].doc == "songlin-2023", a
+
+
+def test_place_no_report_is_about_is_declined_and_cites_nothing(multi_service):
+    zh = multi_service.ask("青石镇2024年化解了多少矛盾纠纷？")
+    en = multi_service.ask("What was the mediation success rate of Hongshan county in 2024?")
+    assert not zh.found and "青石镇" in zh.answer and zh.citations == []
+    assert not en.found and "Hongshan" in en.answer and en.citations == []
+
+
+def test_figure_only_another_place_reports_is_declined(multi_service):
+    # 白沙街道 reports demolished illegal buildings; 松林乡 does not.
+    a = multi_service.ask("松林乡2024年拆除了多少平方米违法建设？")
+    assert not a.found
+    assert all(c.place == "松林乡" for c in a.citations)
+
+
+def test_year_no_report_covers_is_declined(multi_service):
+    a = multi_service.ask("白沙街道2021年调解了多少件纠纷？")
+    assert not a.found and "2021" in a.answer and a.citations == []
+
+
+def test_goals_for_the_year_after_come_from_that_years_report(multi_service):
+    a = multi_service.ask("白沙街道2025年计划组织执法人员培训多少期？")
+    assert a.found and a.citations[0].doc == "baisha-street-2024"
+
+
+def test_last_year_means_the_reports_own_year(multi_service):
+    a = multi_service.ask("松林乡去年化解了多少件矛盾纠纷？")
+    assert a.found and "157" in a.answer  # the latest report (2024) is what "last year" means
+
+
+def test_every_answer_names_the_report_it_comes_from(multi_service):
+    zh = multi_service.ask("小河镇2023年调处化解了多少件矛盾纠纷？")
+    en = multi_service.ask("How many disputes did Songlin township resolve in 2023?")
+    assert zh.found and "小河镇2023年" in zh.answer
+    assert en.found and "Songlin township, 2023" in en.answer
+
+
+def test_citations_carry_place_and_year(multi_service):
+    c = multi_service.ask("白沙街道2024年的调解成功率是多少？").citations[0]
+    assert (c.doc, c.place, c.year) == ("baisha-street-2024", "白沙街道", 2024)
+    assert c.to_dict if hasattr(c, "to_dict") else True
+
+
+def test_explicit_scope_restricts_and_never_falls_back(multi_service):
+    pinned = multi_service.ask("白沙街道2024年调解了多少件纠纷？", scope=Scope(place="小河镇"))
+    assert not pinned.found and pinned.citations == []
+    by_doc = multi_service.ask("2024年化解了多少矛盾纠纷？", scope=Scope(doc="songlin-2024"))
+    assert by_doc.found and "157" in by_doc.answer and {c.doc for c in by_doc.citations} == {"songlin-2024"}
+    nothing = multi_service.ask("化解了多少矛盾纠纷？", scope=Scope(place="小河镇", year=2019))
+    assert not nothing.found and nothing.citations == []
+    by_pinyin = multi_service.ask("2023年化解了多少矛盾纠纷？", scope=Scope(place="Xiaohe"))
+    assert by_pinyin.found and "186" in by_pinyin.answer
+
+
+def test_follow_up_keeps_the_place_of_the_previous_question(multi_service):
+    a = multi_service.ask("那调解成功率呢？", history=["松林乡2023年化解了多少件矛盾纠纷？"])
+    assert a.found and "94" in a.answer and a.citations[0].doc == "songlin-2023"
+
+
+@pytest.mark.parametrize("question", ["2024年化解了多少矛盾纠纷？", "How many disputes were mediated in 2024?"])
+def test_question_naming_no_place_says_which_report_answers(multi_service, question):
+    a = multi_service.ask(question)
+    assert a.found
+    label = multi_service.index.documents[a.citations[0].doc].meta.label(a.lang)
+    assert label in a.answer
