@@ -76,11 +76,11 @@ def test_generic_report_with_fullwidth_brackets_and_numbered_points():
     assert doc.metadata["addressee"] == "市政府"
     assert doc.metadata["signed"] == "2024年1月5日"
     tree = [(sec.level, sec.title) for sec, _ in doc.root.walk()]
-    assert (1, "一、主要工作") in tree
-    assert (2, "(一)加强队伍建设") in tree
-    assert (3, "1.开展培训") in tree
-    assert (5, "二是压缩时限") in tree
-    assert (1, "二、下一步打算") in tree
+    assert (2, "一、主要工作") in tree
+    assert (3, "(一)加强队伍建设") in tree
+    assert (4, "1.开展培训") in tree
+    assert (6, "二是压缩时限") in tree
+    assert (2, "二、下一步打算") in tree
 
 
 def test_gbk_and_gb18030_files_are_decoded(tmp_path):
@@ -121,3 +121,11 @@ def test_a_point_after_leading_blanks_is_still_a_point():
     doc = load_document(SEED)
     first_sub = doc.sections[2].children[0]  # (一)强化组织领导…: its 一是 paragraph opens with a no-break space
     assert [c.title for c in first_sub.children] == ["一是完善领导体制", "二是制定工作计划"]
+
+
+def test_parts_numbered_di_yi_bu_fen_hold_the_sections_below_them():
+    text = "某局2024年工作总结\n\n第一部分 2024年工作开展情况\n\n一、统筹推进\n\n全年开会2次。\n\n第二部分 2025年工作思路\n\n一、提升质效\n\n力争成功率98%以上。\n"
+    doc = parse_document(text, doc_id="parts")
+    paths = [path for _, path in doc.root.walk()]
+    assert ("第一部分2024年工作开展情况", "一、统筹推进") in paths
+    assert ("第二部分2025年工作思路", "一、提升质效") in paths

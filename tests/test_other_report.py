@@ -23,8 +23,8 @@ def test_structure_and_metadata_of_another_report(county):
     assert doc.metadata["published"] == "2024-02-20" and doc.metadata["source"] == "清河县司法局"
     assert doc.metadata["addressee"] == "市人民政府" and doc.metadata["signed"] == "2024年1月15日"
     tree = [(s.level, s.title) for s, _ in doc.root.walk()]
-    assert (3, "1.加强行政规范性文件管理") in tree
-    assert (5, "二是基层执法力量相对薄弱") in tree
+    assert (4, "1.加强行政规范性文件管理") in tree
+    assert (6, "二是基层执法力量相对薄弱") in tree
     assert "字号" not in str(doc.metadata)  # page furniture is dropped
 
 

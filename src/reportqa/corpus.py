@@ -31,6 +31,7 @@ SENTENCE_END = "。!?;"  # after normalisation: 。！？； -> 。!?;
 
 # Heading markers at the start of a paragraph, outermost first.
 HEADING_MARKERS = [
+    re.compile(r"^第[一二三四五六七八九十]+(?:部分|篇|章)"),
     re.compile(r"^[一二三四五六七八九十百]+、"),
     re.compile(r"^\([一二三四五六七八九十百]+\)"),
     re.compile(r"^\d{1,2}[.、](?!\d)"),
@@ -61,7 +62,7 @@ class Section:
     """A heading and everything under it, as offsets into the document text."""
 
     title: str
-    level: int  # 1 = 一、 … 4 = (1), POINT_LEVEL = 一是; 0 is the document root
+    level: int  # 1 = 第一部分, 2 = 一、 … 5 = (1), POINT_LEVEL = 一是; 0 is the document root
     start: int
     end: int = -1
     body_start: int = -1  # where the text after a heading line begins
@@ -306,7 +307,8 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str, hints: di
         elif CLOSING_MARKER.match(line) and seen_heading:
             close(1, s)
         if len(stack) == 1:  # text outside every heading: a preface or a closing paragraph
-            open_(Section(title="结语" if seen_heading else "前言", level=1, start=s, body_start=s))
+            # The lowest heading level, so that the next heading of any level closes it.
+            open_(Section(title="结语" if seen_heading else "前言", level=POINT_LEVEL - 1, start=s, body_start=s))
         parent = next(sec for sec in reversed(stack) if sec.level < POINT_LEVEL)
         for m in POINT_MARKER.finditer(line):  # on the paragraph alone, so ^ is its start
             n = _ordinal(m.group(1))
@@ -328,7 +330,7 @@ def _rstrip_to(norm: str, start: int, at: int) -> int:
     return at
 
 
-MARKER = re.compile(r"^(?:[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\)"
+MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+(?:部分|篇|章)\s*|[一二三四五六七八九十百]+、|\([一二三四五六七八九十百]+\)|\d{1,2}[.、]|\(\d{1,2}\)"
                     r"|[一二三四五六七八九十]{1,2}是)\s*")
 
 

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from .lexical import BM25, build_translations, pinyin, tokenize
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 4
-CHUNKER_VERSION = 7  # bump when the parser or chunker changes its output
+CHUNKER_VERSION = 8  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 
 
@@ -56,6 +57,7 @@ class Index:
     sentence_chunk: np.ndarray = field(init=False)  # chunk id of each sentence
     chunk_doc: np.ndarray = field(init=False)  # position in `doc_ids` of each chunk's report
     doc_ids: list[str] = field(init=False)
+    chunk_years: list[set[str]] = field(init=False)  # the years each chunk speaks of
 
     def __post_init__(self) -> None:
         self.bm25 = BM25(self.chunk_tokens)
@@ -63,6 +65,12 @@ class Index:
         self.doc_ids = list(self.documents)
         position = {d: i for i, d in enumerate(self.doc_ids)}
         self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int32)
+        self.chunk_years = [speaks_of(c, self.documents[c.doc_id].meta.year) for c in self.chunks]
+        self._position = position
+        self._year_masks: dict[str, np.ndarray] = {}
+        for i, years in enumerate(self.chunk_years):
+            for y in years:
+                self._year_masks.setdefault(y, np.zeros(len(self.chunks), dtype=bool))[i] = True
 
     def reports(self) -> list[dict]:
         """Every report with its metadata and size: what `reportqa list` and /api/reports show."""
@@ -71,11 +79,31 @@ class Index:
         return [{"doc": d, "title": doc.title, **doc.meta.to_dict(), "passages": int(counts[i]),
                  "added": added.get(d, "")} for i, (d, doc) in enumerate(self.documents.items())]
 
+    def year_mask(self, years) -> np.ndarray:
+        """True for the chunks that speak of any of the years."""
+        mask = np.zeros(len(self.chunks), dtype=bool)
+        for y in years:
+            if str(y) in self._year_masks:
+                mask |= self._year_masks[str(y)]
+        return mask
+
     def chunk_mask(self, doc_ids) -> np.ndarray:
         """True for the chunks of the given reports."""
         wanted = np.zeros(len(self.doc_ids), dtype=bool)
-        wanted[[self.doc_ids.index(d) for d in doc_ids]] = True
+        wanted[[self._position[d] for d in doc_ids]] = True
         return wanted[self.chunk_doc]
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:
+    """The years a passage speaks of: those in its text and headings, and its report's year unless
+    its headings name another ("四、2025年工作安排" speaks of 2025, not of the 2024 it is filed under)."""
+    years = set(YEAR.findall(f"{chunk.section} {chunk.text}"))
+    if report_year and not set(YEAR.findall(chunk.section)) - {str(report_year)}:
+        years.add(str(report_year))
+    return years
 
 
 def search_text(chunk: Chunk) -> str:

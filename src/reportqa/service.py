@@ -77,6 +77,9 @@ class QAService:
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
         mask = self.index.chunk_mask(scoped.docs) if len(scoped.docs) < len(self.index.documents) else None
+        if scoped.years:  # "2024年…" is not answered from the section about 2025's plans
+            of_year = self.index.year_mask(scoped.years) & (True if mask is None else mask)
+            mask = of_year if of_year.any() else mask
         year = self.scoper.latest_year(scoped.docs)
         query = self.retriever.analyse(q, lang, year)
         names_nothing = not query.known_terms(self.index)
