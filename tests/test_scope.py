@@ -82,3 +82,19 @@ def test_question_naming_no_place_says_which_report_answers(multi_service, quest
     assert a.found
     label = multi_service.index.documents[a.citations[0].doc].meta.label(a.lang)
     assert label in a.answer
+
+
+def test_a_county_named_is_its_own_report_not_its_towns():
+    from reportqa.corpus import parse_document
+    from reportqa.scope import Scoper
+
+    county = parse_document("云溪县2022年国民经济和社会发展统计公报\n\n一、综合\n\n全年接待游客320万人次。\n", doc_id="county")
+    town = parse_document("青石镇2022年工作总结\n\n一、工作\n\n全年接待游客12万人次。\n\n云溪县青石镇人民政府\n\n2023年1月5日\n",
+                          doc_id="town")
+    assert town.meta.parents == ("云溪县",)
+    scoper = Scoper({"county": county, "town": town})
+    assert scoper.scope("云溪县2022年接待游客多少万人次？", "zh").docs == ["county"]
+    assert scoper.scope("How many tourists did Yunxi county receive in 2022?", "en").docs == ["county"]
+    assert scoper.scope("青石镇2022年接待游客多少万人次？", "zh").docs == ["town"]
+    # Without a report about the county, a question naming it may use its towns' reports.
+    assert Scoper({"town": town}).scope("云溪县2022年接待游客多少？", "zh").docs == ["town"]

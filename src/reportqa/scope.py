@@ -60,35 +60,46 @@ class Scoper:
     def __init__(self, documents: dict[str, Document]) -> None:
         self.documents = documents
         self.metas = {d: doc.meta for d, doc in documents.items()}
-        self.zh_names: dict[str, set[str]] = {}  # a Chinese name -> the reports it selects
-        self.en_names: dict[str, set[str]] = {}  # a pinyin spelling -> the reports it selects
+        # A name -> the reports about that place; a higher place (the county a town's signature
+        # names) selects its towns' reports only when no report is about the county itself.
+        self.zh_names: dict[str, set[str]] = {}
+        self.en_names: dict[str, set[str]] = {}
+        self.zh_parents: dict[str, set[str]] = {}
+        self.en_parents: dict[str, set[str]] = {}
         for doc_id, meta in self.metas.items():
             own = meta.names()
-            for name in own + [n for p in meta.parents for n in (p, _short(p)) if len(n) >= 2]:
-                self.zh_names.setdefault(name, set()).add(doc_id)
-            spellings = {meta.pinyin} | {pinyin(n) for n in own + list(meta.parents)}
-            for spelling in spellings - {""}:
-                self.en_names.setdefault(spelling, set()).add(doc_id)
+            above = [n for p in meta.parents for n in (p, _short(p)) if len(n) >= 2]
+            for names, spellings, words in ((self.zh_names, self.en_names, own), (self.zh_parents, self.en_parents, above)):
+                for name in words:
+                    names.setdefault(name, set()).add(doc_id)
+                for spelling in {pinyin(n) for n in words} | ({meta.pinyin} if words is own else set()) - {""}:
+                    if spelling:
+                        spellings.setdefault(spelling, set()).add(doc_id)
 
     def place_names(self) -> set[str]:
         """Every Chinese name of a loaded place: context in a question, never evidence."""
-        return set(self.zh_names)
+        return set(self.zh_names) | set(self.zh_parents)
 
     def named_places(self, text: str) -> tuple[set[str], list[str]]:
         """(reports of the known places the text names, names of places no report is about)."""
-        docs: set[str] = set()
-        for name, ids in self.zh_names.items():
-            if name in text:
-                docs |= ids
         words = re.findall(r"[a-z]+", text.lower())
-        joined = {a + b for a, b in zip(words, words[1:])}  # "Xiao he" spells xiaohe too
-        for spelling, ids in self.en_names.items():
-            if spelling in words or spelling in joined:
-                docs |= ids
-        unknown = [p for p in _zh_place_mentions(text) if not any(n in p or p in n for n in self.zh_names)]
+        words += [a + b for a, b in zip(words, words[1:])]  # "Xiao he" spells xiaohe too
+        docs: set[str] = set()
+        for zh, en in ((self.zh_names, self.en_names), (self.zh_parents, self.en_parents)):
+            for name, ids in zh.items():
+                if name in text:
+                    docs |= ids
+            for spelling, ids in en.items():
+                if spelling in words:
+                    docs |= ids
+            if docs:
+                break  # the place itself named: its towns' reports are not about it
+        known = self.place_names()
+        spelled = set(self.en_names) | set(self.en_parents)
+        unknown = [p for p in _zh_place_mentions(text) if not any(n in p or p in n for n in known)]
         for m in PLACE_NOUN_EN.finditer(text):
             name = m.group(1)
-            if name.lower() in EN_STOPWORDS or name.lower().replace(" ", "").replace("-", "") in self.en_names:
+            if name.lower() in EN_STOPWORDS or name.lower().replace(" ", "").replace("-", "") in spelled:
                 continue
             unknown.append(f"{name} {m.group(0)[len(name):].strip(' -')}")
         return docs, unknown
