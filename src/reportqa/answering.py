@@ -46,6 +46,8 @@ NOT_FOUND = {"zh": "报告中未找到这个问题的答案。以下是最接近
 class Citation:
     doc: str
     title: str
+    place: str  # the report's place and year (corpus.DocMeta)
+    year: int | None
     section: str  # the heading path joined with " › "
     section_path: list[str]
     text: str  # the whole passage
@@ -156,7 +158,7 @@ class Answerer:
         # A sentence means what it says under its headings: their terms count as its own.
         self.path_tokens = [set(tokenize(" ".join(c.section_path))) for c in index.chunks]
         # Years a passage speaks of: its own text, its headings and its report's title.
-        self.years = [set(YEAR.findall(f"{c.title} {c.section} {c.text}")) for c in index.chunks]
+        self.years = index.chunk_years
         # Sections with parts (subsections or 一是/二是 points): a "which / 哪些" question may name one.
         first_chunk: dict[tuple, int] = {}  # (doc, heading path) -> the first chunk under it
         for c in index.chunks:
@@ -175,7 +177,7 @@ class Answerer:
         is in the question, or every term of the question is in the title."""
         best, best_fit = None, 0.0
         for title_terms, labels, ids in self.lists:
-            if not title_terms:
+            if not title_terms or not all(query.allows(i) for i in ids):
                 continue
             title_share = sum(any(t in alts for alts in query.terms.values()) for t in title_terms) / len(title_terms)
             question_share = self.retriever.coverage(query, title_terms)

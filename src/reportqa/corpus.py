@@ -359,6 +359,7 @@ NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|�
 GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
 DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
 TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year anywhere: in a question, a heading, a passage
 YEAR_IN = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(?:年|－|-|—)?")
 ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})")
 # Kinds of government report, most specific first.

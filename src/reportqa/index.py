@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ import numpy as np
 
 from .chunking import Chunk, Sentence, chunk_document, split_sentences
 from .config import DEFAULT_MODEL, Settings
-from .corpus import DocMeta, Document, corpus_files, load_document, parse_document, sidecar_of
+from .corpus import YEAR, DocMeta, Document, corpus_files, load_document, parse_document, sidecar_of
 from .errors import CorpusError, IndexStoreError
 from .lexical import BM25, build_translations, pinyin, tokenize
 
@@ -92,9 +91,6 @@ class Index:
         wanted = np.zeros(len(self.doc_ids), dtype=bool)
         wanted[[self._position[d] for d in doc_ids]] = True
         return wanted[self.chunk_doc]
-
-
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:

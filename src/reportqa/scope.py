@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .corpus import Document
+from .corpus import YEAR, Document
 from .lexical import EN_STOPWORDS, pinyin
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
 REPORT_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?度?的?[\u4e00-\u9fff]{0,12}?(?:报告|总结|公报)")
 REPORT_YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s+(?:[a-z-]+\s+){0,3}?(?:report|summary|bulletin)\b", re.I)
