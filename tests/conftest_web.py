@@ -4,7 +4,9 @@ Not a conftest.py: test modules import `start_server` from here explicitly.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +18,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 STARTUP_SECONDS = 300  # the first start may build the index
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seeds" / "000_c02059fcca3304c1.txt"
+MULTI = SHARED / "eval" / "multi"
 
 
 def free_port() -> int:
@@ -69,6 +74,24 @@ def start_server(tmp: Path, **env: str) -> Server:
     return Server(env, tmp / "server.log").wait()
 
 
+_SHARED_SERVERS: dict[str, Server] = {}
+
+
+def multi_server(tmp_factory) -> Server:
+    """One server over the seed and the multi set's reports (copied to tmp), shared by every test
+    module of the session that asks for it: fixtures in two modules would start two servers."""
+    if "multi" not in _SHARED_SERVERS:
+        tmp = tmp_factory.mktemp("multi-web")
+        corpus = tmp / "corpus"
+        corpus.mkdir()
+        for p in [SEED, *sorted(MULTI.glob("*.txt"))]:
+            shutil.copy(p, corpus)
+        server = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"))
+        atexit.register(server.stop)
+        _SHARED_SERVERS["multi"] = server
+    return _SHARED_SERVERS["multi"]
+
+
 INJECTION_REPORT = """测试镇人民政府关于2024年法治建设情况的报告
 
 县委、县政府:
@@ -88,4 +111,23 @@ INJECTION_REPORT = """测试镇人民政府关于2024年法治建设情况的报
 测试镇人民政府
 
 2025年1月10日
+"""
+
+
+# The same town a year later, reporting on its 2025 plan with more markup in the passage.
+INJECTION_FOLLOWUP_REPORT = """测试镇人民政府关于2025年法治建设情况的报告
+
+县委、县政府:
+
+2025年,测试镇继续推进法治建设。现将有关情况报告如下:
+
+一、主要工作
+
+(一)法治宣传
+
+全年通过微信公众号开展法治宣传12次,每季度不少于3次<b onmouseover=alert(3)>,完成年度计划。
+
+测试镇人民政府
+
+2026年1月8日
 """

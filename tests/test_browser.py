@@ -18,12 +18,13 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest_web import ROOT  # noqa: E402
+from conftest_web import MULTI, ROOT, multi_server  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DOC = "2024-xiaohe-town-rule-of-law-government-report"
+XIAOHE_DOCS = ("000_c02059fcca3304c1", "xiaohe-2023")  # 小河镇's reports in the multi-report corpus
 SCREENSHOT = ROOT / "docs" / "widget.png"
 
 if not CHROMIUM.exists():
@@ -58,10 +59,13 @@ def browser_page():
         context = browser.new_context(viewport={"width": 1100, "height": 760}, locale="en-US")
         seen: list[str] = []
         dialogs: list[str] = []
+        posted: list[str] = []
         context.on("request", lambda r: seen.append(r.url))
+        context.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and "/api/ask" in r.url else None)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.set_default_timeout(30_000)
+        page.posted = posted  # the bodies the widget sent to /api/ask
         yield page, seen, dialogs
         context.close()
         browser.close()
@@ -146,3 +150,46 @@ def test_report_link_highlights_quote(server, browser_page):
     page.click(".outline a >> nth=0")  # the outline moves the highlight
     page.wait_for_function("() => !document.querySelector('mark.quote')")
     assert_only_loopback(seen, server.url)
+
+
+@pytest.fixture(scope="module")
+def multi(tmp_path_factory):
+    """The server over the seed and the multi set's six reports (shared with test_web)."""
+    if not MULTI.is_dir():
+        pytest.skip("../shared/eval/multi is not beside the repo")
+    return multi_server(tmp_path_factory)
+
+
+def test_widget_pinned_to_a_place_never_shows_another_place(multi, portal, browser_page):
+    """data-place="小河镇" on the script tag: every question is scoped to 小河镇, even one about
+    another place or one (化解了多少矛盾纠纷) that other towns' reports answer too."""
+    page, seen, dialogs = browser_page
+    page.goto(f"{portal}/portal.html?server={multi.url}&place=小河镇")
+    assert page.locator('script[data-place="小河镇"]').count() == 1
+    page.click("#reportqa-widget-button")
+    assert "place=" in page.locator("#reportqa-widget-frame").get_attribute("src")
+    frame = page.frame_locator("#reportqa-widget-frame")
+    assert "小河镇" in frame.locator("#rq-scope").inner_text()
+    questions = ["化解了多少矛盾纠纷？", "调解成功率是多少？",  # other towns' reports answer these too
+                 "白沙街道2024年化解了多少矛盾纠纷？", "How many disputes did Songlin township mediate in 2024?"]
+    for n, question in enumerate(questions):
+        frame.locator("#rq-q").fill(question)
+        frame.locator("#rq-send").click()
+        frame.locator(".msg.bot:not(.hint)").nth(n).wait_for()
+    answers = frame.locator(".msg.bot:not(.hint)")
+    assert "found" in answers.nth(0).get_attribute("class").split() and "230" in answers.nth(0).inner_text()
+    for n in (2, 3):  # about another place: declined, nothing cited
+        assert "notfound" in answers.nth(n).get_attribute("class") and answers.nth(n).locator(".sources li").count() == 0
+    sources = frame.locator(".sources li")
+    assert sources.count() >= 2
+    for i in range(sources.count()):
+        li = sources.nth(i)
+        assert li.locator(".where").inner_text().startswith("小河镇"), li.inner_text()
+        href = li.locator("a").get_attribute("href")
+        assert href.startswith(tuple(f"/report/{d}#" for d in XIAOHE_DOCS)), href
+    log = frame.locator(".log").inner_text()
+    assert "白沙街道办事处" not in log and "松林乡人民政府" not in log and "157" not in log
+    assert len(page.posted) == len(questions)
+    assert all(json.loads(body)["place"] == "小河镇" for body in page.posted)
+    assert not dialogs
+    assert_only_loopback(seen, multi.url, portal)

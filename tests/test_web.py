@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest_web import INJECTION_REPORT, ROOT, start_server  # noqa: E402
+from conftest_web import (INJECTION_FOLLOWUP_REPORT, INJECTION_REPORT, MULTI, ROOT,  # noqa: E402
+                          multi_server, start_server)
 
 DOC = "2024-xiaohe-town-rule-of-law-government-report"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.jsonl"
@@ -25,6 +26,8 @@ DEV_QUESTIONS = ([json.loads(line)["question"] for line in DEV_SET.read_text(enc
                  ])
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
+BOLD = "<b onmouseover=alert(3)>"
+SEED = "000_c02059fcca3304c1"
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +44,18 @@ def hostile_server(tmp_path_factory):
     corpus = tmp / "corpus"
     corpus.mkdir()
     (corpus / "hostile-report.txt").write_text(INJECTION_REPORT, encoding="utf-8")
+    (corpus / "hostile-report-2025.txt").write_text(INJECTION_FOLLOWUP_REPORT, encoding="utf-8")
     s = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"))
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="session")
+def multi(tmp_path_factory):
+    """The server over the seed and the multi set's six reports (one for the whole session)."""
+    if not MULTI.is_dir():
+        pytest.skip("../shared/eval/multi is not beside the repo")
+    return multi_server(tmp_path_factory)
 
 
 def ask(server, payload, **kw):
@@ -208,7 +220,7 @@ def test_report_page_renders_sections_and_text(server):
     assert r.status_code == 200 and "text/html" in r.headers["content-type"]
     assert 'id="doc"' in r.text and 'class="outline"' in r.text and "/reportqa-static/report.js" in r.text
     assert "全年累计排查化解各类矛盾纠纷230件" in r.text
-    assert re.search(r'<span class="sec l1" id="s\d+">', r.text)
+    assert re.search(r'<span class="sec l\d" id="s\d+">', r.text)
 
 
 def test_report_page_escapes_unknown_doc(server):
@@ -217,11 +229,15 @@ def test_report_page_escapes_unknown_doc(server):
 
 
 def test_commitments(server):
-    items = httpx.get(server.url + "/api/commitments").json()
+    r = httpx.get(server.url + "/api/commitments").json()
+    items = r["commitments"]
+    assert r["count"] == len(items) and r["message"] == ""
     kinds = {i["kind"] for i in items}
     assert {"plan", "rectification"} <= kinds
     assert any("微信公众号" in i["text"] for i in items if i["kind"] == "plan")
     assert all(i["link"].startswith(f"/report/{i['doc']}#") for i in items)
+    assert all(i["place"] == "小河镇" and i["year"] == 2024 for i in items)
+    assert not any("followups" in i for i in items), "no 2025 report is loaded"
     page = httpx.get(server.url + "/commitments")
     assert page.status_code == 200 and "微信公众号" in page.text
 
@@ -250,7 +266,131 @@ def test_hostile_corpus_chat_and_commitments_escape(hostile_server):
     assert IMG not in bot and "&lt;img src=x onerror=alert(1)&gt;" in bot
     page = httpx.get(hostile_server.url + "/commitments").text
     assert "<script>alert(2)" not in page and "&lt;script&gt;alert(2)" in page
+    assert "reported in the 2025 report" in page, "the 2025 report's passage follows up the plan"
+    assert BOLD not in page and "&lt;b onmouseover=alert(3)&gt;" in page
+    evil = httpx.get(hostile_server.url + "/commitments", params={"place": SCRIPT}).text
+    assert SCRIPT not in evil and "&lt;script&gt;alert(1)&lt;/script&gt;" in evil
     config = httpx.get(hostile_server.url + "/config").json()  # the Gradio page's Browse and Commitments tabs
     values = [c["props"]["value"] for c in config["components"] if isinstance(c.get("props", {}).get("value"), str)]
     assert any("&lt;img src=x onerror=alert(1)&gt;" in v for v in values)
-    assert not any(IMG in v or "<script>alert(2)" in v for v in values)
+    assert not any(IMG in v or "<script>alert(2)" in v or BOLD in v for v in values)
+
+
+# ------------------------------------------------------------------ many reports: scope, reports, commitments
+
+def test_health_counts_every_report(multi):
+    assert httpx.get(multi.url + "/api/health").json()["documents"] == 7
+
+
+def test_reports_lists_every_report_with_place_and_year(multi):
+    reports = httpx.get(multi.url + "/api/reports").json()
+    assert sorted(r["doc"] for r in reports) == sorted([SEED] + [p.stem for p in MULTI.glob("*.txt")])
+    assert all(r["place"] and r["year"] and r["title"] and r["kind"] for r in reports)
+    assert {(r["place"], r["year"]) for r in reports} >= {("小河镇", 2023), ("小河镇", 2024), ("松林乡", 2023),
+                                                          ("松林乡", 2024), ("白沙街道", 2024), ("东坡县", 2024)}
+
+
+def test_place_scope_declines_a_question_about_another_place(multi):
+    question = "白沙街道2024年化解了多少矛盾纠纷？"
+    free = ask(multi, {"question": question}).json()
+    assert free["found"] and free["citations"][0]["place"] == "白沙街道"
+    pinned = ask(multi, {"question": question, "place": "小河镇"}).json()
+    assert pinned["found"] is False and pinned["citations"] == [] and "place=小河镇" in pinned["answer"]
+
+
+@pytest.mark.parametrize("scope, place, year, figure", [
+    ({"place": "小河镇"}, "小河镇", None, "230"),  # both of its years may be cited
+    ({"place": "xiaohe", "year": 2023}, "小河镇", 2023, "186"),
+    ({"place": "松林", "year": "2023"}, "松林乡", 2023, "138"),
+    ({"doc": "songlin-2024"}, "松林乡", 2024, "157"),
+])
+def test_scope_fields_restrict_answers_and_citations(multi, scope, place, year, figure):
+    d = ask(multi, {"question": "化解了多少矛盾纠纷？", **scope}).json()
+    assert d["found"] and figure in d["answer"]
+    assert d["citations"] and all(c["place"] == place for c in d["citations"])
+    assert year is None or all(c["year"] == year for c in d["citations"])
+
+
+def test_unknown_scope_is_declined_not_an_error(multi):
+    r = ask(multi, {"question": "化解了多少矛盾纠纷？", "place": "青龙镇"})
+    assert r.status_code == 200 and r.json()["found"] is False and r.json()["citations"] == []
+
+
+@pytest.mark.parametrize("scope", [{"place": 5}, {"doc": ["x"]}, {"year": "abc"}, {"year": True}, {"year": 20.5},
+                                   {"year": 99999}, {"place": "镇" * 300}])
+def test_bad_scope_is_400(multi, scope):
+    r = ask(multi, {"question": "化解了多少矛盾纠纷？", **scope})
+    assert r.status_code == 400 and r.json()["error"]
+
+
+def test_gradio_ask_takes_scope(multi):
+    from gradio_client import Client
+
+    client = Client(multi.url + "/", verbose=False)
+    d = client.predict("白沙街道2024年化解了多少矛盾纠纷？", None, None, "小河镇", api_name="/ask")
+    assert d["found"] is False and d["citations"] == []
+    d = client.predict("化解了多少矛盾纠纷？", place="松林乡", year=2023, api_name="/ask")
+    assert "138" in d["answer"] and {c["doc"] for c in d["citations"]} == {"songlin-2023"}
+    with pytest.raises(Exception, match="year"):
+        client.predict("化解了多少矛盾纠纷？", year="abc", api_name="/ask")
+
+
+def test_chat_report_picker_scopes_the_answer(multi):
+    from gradio_client import Client
+
+    client = Client(multi.url + "/", verbose=False)
+    picker = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]["parameters"][2]
+    assert "doc:songlin-2023" in picker["python_type"]["type"] and picker["parameter_default"] == "all"
+    _, messages = client.predict("化解了多少矛盾纠纷？", [], "doc:songlin-2023", api_name="/chat")
+    bot = "".join(p.get("text", "") for p in messages[-1]["content"])
+    assert "138" in bot and '<span class="rq-where">松林乡 2023年</span>' in bot and "小河镇" not in bot
+
+
+def commitments_of(server, **params):
+    return httpx.get(server.url + "/api/commitments", params=params)
+
+
+def test_commitments_filter_by_place_year_and_kind(multi):
+    xiaohe = commitments_of(multi, place="xiaohe", year="2023").json()
+    assert xiaohe["filters"] == {"place": "xiaohe", "year": 2023, "kind": None}
+    assert xiaohe["count"] == 6 and {i["doc"] for i in xiaohe["commitments"]} == {"xiaohe-2023"}
+    songlin = commitments_of(multi, place="松林").json()["commitments"]
+    assert {i["doc"] for i in songlin} == {"songlin-2023", "songlin-2024"}
+    fixes = commitments_of(multi, kind="rectification").json()["commitments"]
+    assert fixes and all(i["kind"] == "rectification" for i in fixes)
+    speech = commitments_of(multi, place="东坡县", kind="政府工作报告").json()["commitments"]
+    assert speech and {i["doc"] for i in speech} == {"dongpo-county-2024"}
+
+
+@pytest.mark.parametrize("params", [{"place": "青龙镇"}, {"year": "2030"}, {"kind": "奖励"}])
+def test_commitments_unknown_filter_is_an_empty_list_with_a_message(multi, params):
+    r = commitments_of(multi, **params)
+    assert r.status_code == 200 and r.json()["commitments"] == [] and r.json()["message"]
+    page = httpx.get(multi.url + "/commitments", params=params)
+    assert page.status_code == 200 and "rq-empty" in page.text
+
+
+def test_commitments_bad_year_is_400(multi):
+    r = commitments_of(multi, year="twenty")
+    assert r.status_code == 400 and "year" in r.json()["error"]
+
+
+def test_commitments_follow_up_in_the_next_years_report(multi):
+    items = commitments_of(multi, place="小河镇", year="2023").json()["commitments"]
+    mediators = next(i for i in items if "专职人民调解员" in i["text"])
+    assert mediators["status"] == "reported"
+    best = mediators["followups"][0]
+    assert {"doc", "year", "section", "text", "link", "score"} <= set(best)
+    assert best["doc"] == SEED and best["year"] == 2024 and "配备了专职人民调解员" in best["text"]
+    assert best["link"].startswith(f"/report/{SEED}#")
+    rules = next(i for i in items if "村规民约" in i["text"])
+    assert rules["status"] == "not_mentioned" and rules["followups"] == []
+    later = commitments_of(multi, place="小河镇", year="2024").json()["commitments"]
+    assert later and not any("followups" in i or "status" in i for i in later), "no 2025 report is loaded"
+
+
+def test_commitments_page_links_into_both_reports(multi):
+    page = httpx.get(multi.url + "/commitments", params={"place": "小河镇", "year": "2023"}).text
+    assert "2024年报告未提及" in page and "not mentioned in the 2024 report" in page and "村规民约" in page
+    assert 'href="/report/xiaohe-2023#' in page and f'href="/report/{SEED}#' in page
+    assert "配备了专职人民调解员" in page

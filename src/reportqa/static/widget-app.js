@@ -1,6 +1,8 @@
 // The widget's chat: POST /api/ask on this server and render the reply with textContent only.
+// /widget?place=小河镇 pins it to that place: every question is sent with that scope.
 (function () {
   "use strict";
+  var place = (new URLSearchParams(location.search).get("place") || "").trim().slice(0, 200);
   var log = document.getElementById("rq-log");
   var form = document.getElementById("rq-form");
   var input = document.getElementById("rq-q");
@@ -33,6 +35,13 @@
     return href;
   }
 
+  function origin(c) {
+    var parts = [];
+    if (c.place) parts.push(String(c.place));
+    if (c.year) parts.push(String(c.year | 0) + "年");
+    return parts.join(" ");
+  }
+
   function render(d) {
     var box = el("div", "msg bot" + (d.found ? " found" : " notfound"));
     if (!d.found) box.appendChild(el("div", "badge", "报告中没有提到 · The report does not say"));
@@ -42,6 +51,7 @@
       var ol = el("ol", "sources");
       cites.slice(0, d.found ? 3 : 2).forEach(function (c) {
         var li = el("li", "source");
+        if (origin(c)) li.appendChild(el("span", "where", origin(c)));
         var a = el("a", null, (c.section_path && c.section_path.length ? c.section_path.join(" › ") : c.section));
         a.href = reportLink(c);
         a.target = "_blank";
@@ -57,6 +67,12 @@
 
   function add(node) { log.appendChild(node); log.scrollTop = log.scrollHeight; }
 
+  if (place) {
+    var scope = document.getElementById("rq-scope");
+    scope.textContent = "仅回答" + place + "的报告 · Answers from " + place + "'s reports only";
+    scope.hidden = false;
+  }
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var q = input.value.trim();
@@ -69,7 +85,8 @@
     fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question: q, history: history.slice(-3) })
+      body: JSON.stringify(place ? { question: q, history: history.slice(-3), place: place }
+                                 : { question: q, history: history.slice(-3) })
     }).then(function (r) {
       return r.json().then(function (d) { return { ok: r.ok, d: d }; });
     }).then(function (res) {

@@ -1,0 +1,204 @@
+"""Everything a browser sees as HTML, built from escaped text.
+
+Report passages and questions are untrusted: they reach HTML only through `esc`.
+Links are built here from document ids and integer offsets, never taken from the data.
+"""
+from __future__ import annotations
+
+import html
+from urllib.parse import quote
+
+from ..commitments import KIND_LABELS
+
+PAGE_HEAD = ('<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+             '<title>{title}</title><link rel="stylesheet" href="/reportqa-static/report.css"></head>')
+
+
+def esc(text) -> str:
+    """HTML-escape, keeping carriage returns as references so DOM offsets equal text offsets."""
+    return html.escape(str(text), quote=True).replace("\r", "&#13;")
+
+
+def report_href(doc_id: str, start: int, end: int, quote_start: int = -1, quote_end: int = -1) -> str:
+    """The report page at a passage, plus a quoted sentence when there is one."""
+    link = f"/report/{quote(str(doc_id), safe='')}#{int(start)}-{int(end)}"
+    if quote_start >= 0:
+        link += f",{int(quote_start)}-{int(quote_end)}"
+    return link
+
+
+def where(place, year) -> str:
+    """'小河镇 2024年': which report a passage comes from."""
+    return " ".join(p for p in (str(place or ""), f"{year}年" if year else "") if p)
+
+
+# ---------------------------------------------------------------- answers
+
+def _passage_html(c: dict) -> str:
+    text, quote_ = c.get("text") or "", c.get("quote") or ""
+    at = (c.get("quote_start", -1) or -1) - (c.get("start") or 0)
+    if quote_ and not (0 <= at and text[at:at + len(quote_)] == quote_):
+        at = text.find(quote_)
+    if not quote_ or at < 0:
+        return esc(text)
+    return f"{esc(text[:at])}<mark>{esc(quote_)}</mark>{esc(text[at + len(quote_):])}"
+
+
+def citation_link(c: dict) -> str:
+    """The report page at the passage, plus the quoted sentence when there is one."""
+    quoted = bool(c.get("quote")) and int(c.get("quote_start", -1)) >= 0
+    return report_href(c.get("doc"), c.get("start", 0), c.get("end", 0),
+                       int(c["quote_start"]) if quoted else -1, int(c.get("quote_end", -1)) if quoted else -1)
+
+
+def render_question(question: str) -> str:
+    return f'<div class="rq-question">{esc(question)}</div>'
+
+
+def render_answer(d: dict) -> str:
+    """The short answer, then numbered sources; one line of HTML so Markdown leaves it alone."""
+    found = bool(d.get("found"))
+    parts = [f'<div class="rq-answer {"rq-found" if found else "rq-notfound"}">']
+    if not found:
+        parts.append('<div class="rq-badge">报告中没有提到 · The report does not say</div>')
+    parts.append(f'<div class="rq-short">{esc(d.get("answer", ""))}</div>')
+    cites = d.get("citations") or []
+    if cites:
+        label = "来源 Sources" if found else "最接近的段落 Nearest passages"
+        parts.append(f'<div class="rq-label">{label}</div><ol class="rq-sources">')
+        for c in cites:
+            path = " › ".join(c.get("section_path") or [c.get("section", "")])
+            origin = where(c.get("place"), c.get("year"))
+            origin = f'<span class="rq-where">{esc(origin)}</span> ' if origin else ""
+            parts.append(f'<li><div class="rq-path">{origin}<a href="{esc(citation_link(c))}" target="_blank" '
+                         f'rel="noopener">{esc(path)}</a></div><div class="rq-passage">{_passage_html(c)}</div></li>')
+        parts.append("</ol>")
+    parts.append("</div>")
+    return "".join(parts).replace("\n", "<br>")
+
+
+def render_error(message: str) -> str:
+    return f'<div class="rq-answer rq-error">{esc(message)}</div>'
+
+
+# ---------------------------------------------------------------- the report
+
+def _heading_end(text: str, s) -> int:
+    if text.startswith(s.title, s.start):
+        return s.start + len(s.title)
+    return max(s.start, s.body_start)
+
+
+def _render_span(text: str, start: int, end: int, children, out: list[str]) -> None:
+    """Emit text[start:end] with each section wrapped in an anchor span; textContent stays == text."""
+    pos = start
+    for ch in sorted(children, key=lambda s: s.start):
+        cs, ce = max(ch.start, pos), min(ch.end if ch.end >= 0 else end, end)
+        if cs >= ce:
+            continue
+        out.append(esc(text[pos:cs]))
+        he = min(max(_heading_end(text, ch), cs), ce)
+        out.append(f'<span class="sec l{ch.level}" id="s{ch.start}"><strong class="h">{esc(text[cs:he])}</strong>')
+        _render_span(text, he, ce, ch.children, out)
+        out.append("</span>")
+        pos = ce
+    out.append(esc(text[pos:end]))
+
+
+def outline_html(doc, base: str = "") -> str:
+    """Nested list of the section titles, each linking to its range in the report page."""
+    def walk(sections) -> str:
+        items = []
+        for s in sections:
+            href = f"{base}#{s.start}-{s.end}"
+            items.append(f'<li><a href="{esc(href)}">{esc(s.title)}</a>{walk(s.children)}</li>')
+        return f"<ul>{''.join(items)}</ul>" if items else ""
+    return f'<nav class="outline">{walk(doc.root.children)}</nav>'
+
+
+def document_html(doc) -> str:
+    out: list[str] = []
+    _render_span(doc.text, 0, len(doc.text), doc.root.children, out)
+    return f'<div id="doc" class="doc">{"".join(out)}</div>'
+
+
+def report_page(doc) -> str:
+    meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in doc.metadata.items() if k != "title")
+    place = quote(doc.meta.place or "", safe="")
+    commitments = f"/commitments?place={place}" if place else "/commitments"
+    return (PAGE_HEAD.format(title=esc(doc.title)) +
+            f'<body><header><h1>{esc(doc.title)}</h1><p class="meta">{meta}</p>'
+            f'<p><a href="{esc(commitments)}">承诺事项 Commitments</a></p></header>'
+            f'<div class="layout">{outline_html(doc)}<main>{document_html(doc)}</main></div>'
+            '<script src="/reportqa-static/report.js"></script></body></html>')
+
+
+def not_found_page(message: str, status_note: str = "") -> str:
+    return f"<!doctype html><meta charset=utf-8><p>{esc(message)}</p>{esc(status_note)}"
+
+
+def browse_html(doc) -> str:
+    link = f"/report/{quote(doc.doc_id, safe='')}"
+    outline = outline_html(doc, base=link).replace("<a ", '<a target="_blank" ')
+    return (f'<h3>{esc(doc.title)}</h3><p><a href="{esc(link)}" target="_blank" rel="noopener">'
+            f'打开全文 Open the full report</a></p>{outline}'
+            f'<div class="rq-full">{esc(doc.text)}</div>')
+
+
+# ---------------------------------------------------------------- commitments
+
+def _followups_html(it: dict) -> str:
+    """What the next year's report says about a plan, or that it says nothing."""
+    if "followups" not in it:
+        return ""
+    year = it.get("next_year") or ""
+    if not it["followups"]:
+        reports = "".join(f' <a href="/report/{esc(quote(d, safe=""))}" target="_blank" rel="noopener">'
+                          f'打开 Open {esc(d)}</a>' for d in it.get("next_reports", []))
+        return (f'<div class="rq-followup rq-not-mentioned"><span class="rq-status">{esc(year)}年报告未提及 · '
+                f'not mentioned in the {esc(year)} report</span>{reports}</div>')
+    rows = []
+    for f in it["followups"]:
+        path = " › ".join(f.get("section_path") or [f.get("section", "")])
+        rows.append(f'<li><div class="rq-path"><span class="rq-where">{esc(where("", f.get("year")))}</span> '
+                    f'<a href="{esc(citation_link(f))}" target="_blank" rel="noopener">{esc(path)}</a> '
+                    f'<span class="rq-score">{float(f.get("score", 0)):.2f}</span></div>'
+                    f'<div class="rq-passage">{_passage_html(f)}</div></li>')
+    return (f'<div class="rq-followup rq-reported"><span class="rq-status">{esc(year)}年报告提到 · '
+            f'reported in the {esc(year)} report</span><ol>{"".join(rows)}</ol></div>')
+
+
+def commitments_html(items: list[dict], message: str = "") -> str:
+    if not items:
+        return f'<p class="rq-empty">{esc(message or "No commitments were found in the reports.")}</p>'
+    rows = []
+    for it in items:
+        link = report_href(it["doc"], it["start"], it["end"])
+        rows.append(f'<li class="rq-commit rq-{esc(it["kind"])}"><span class="rq-kind">{esc(KIND_LABELS[it["kind"]])}</span> '
+                    f'<span class="rq-where">{esc(where(it.get("place"), it.get("year")))}</span> '
+                    f'<a href="{esc(link)}" target="_blank" rel="noopener">{esc(" › ".join(it["section_path"]))}</a>'
+                    f'<div class="rq-passage">{esc(it["text"])}</div>{_followups_html(it)}</li>')
+    return f'<ol class="rq-commitments">{"".join(rows)}</ol>'
+
+
+def _select(name: str, label: str, options: list[tuple[str, str]], chosen: str) -> str:
+    opts = "".join(f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(text)}</option>'
+                   for v, text in [("", "全部 All")] + options)
+    return f'<label>{esc(label)} <select name="{esc(name)}">{opts}</select></label>'
+
+
+def commitments_page(items: list[dict], message: str, reports: list[dict], chosen: dict) -> str:
+    """The commitments, a filter form (place, year, kind) and, for plans, the next year's follow-up."""
+    places = sorted({r["place"] for r in reports if r.get("place")})
+    years = sorted({str(r["year"]) for r in reports if r.get("year")})
+    kinds = [(k, KIND_LABELS[k]) for k in KIND_LABELS] + [(k, k) for k in sorted({r["kind"] for r in reports if r.get("kind")})]
+    form = ('<form class="rq-filters" method="get" action="/commitments">'
+            + _select("place", "地方 Place", [(p, p) for p in places], chosen.get("place") or "")
+            + _select("year", "年度 Year", [(y, y) for y in years], str(chosen.get("year") or ""))
+            + _select("kind", "类别 Kind", kinds, chosen.get("kind") or "")
+            + '<button type="submit">筛选 Filter</button></form>')
+    return (PAGE_HEAD.format(title="承诺事项 Commitments") + '<body><header>'
+            '<h1>承诺事项 Commitments</h1><p class="meta">报告承诺的计划与整改措施，以及下一年报告的落实情况 · '
+            'Plans and rectification measures the reports promise, and what the next year\'s report says about them.</p>'
+            f'{form}</header><main>{commitments_html(items, message)}</main></body></html>')

@@ -1,0 +1,156 @@
+"""The staff page (Gradio): chat with sources, votes and a report picker; browse; commitments; feedback.
+
+The Gradio theme uses system fonts and analytics are off, so the page asks no other host.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from .. import feedback
+from ..errors import ReportQAError
+from ..scope import Scope
+from .html import browse_html, commitments_html, render_answer, render_error, render_question
+
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+                "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+ALL_REPORTS = "all"
+
+CSS = """
+.rq-question { white-space: pre-wrap; }
+.rq-short { font-weight: 600; margin-bottom: .4em; }
+.rq-label { font-size: .85em; opacity: .75; margin-top: .3em; }
+.rq-sources, .rq-commitments { padding-left: 1.4em; margin: .2em 0; }
+.rq-sources li, .rq-commitments li { margin: .35em 0; }
+.rq-path { font-size: .85em; }
+.rq-where { font-size: .8em; padding: 0 .4em; border-radius: .6em; background: #ecfdf5; color: #065f46; }
+.rq-passage { font-size: .9em; white-space: pre-wrap; }
+.rq-passage mark, .rq-answer mark { background: #fde68a; color: inherit; padding: 0 .1em; }
+.rq-notfound { border-left: 4px solid #9ca3af; padding-left: .6em; }
+.rq-notfound .rq-short { font-weight: 500; font-style: italic; }
+.rq-notfound .rq-passage { opacity: .75; }
+.rq-badge { display: inline-block; font-size: .8em; padding: .05em .5em; border-radius: 1em;
+            background: #e5e7eb; color: #374151; margin-bottom: .3em; }
+.rq-error { color: #b91c1c; }
+.rq-kind { font-size: .8em; padding: 0 .4em; border-radius: .6em; background: #e0e7ff; color: #1e3a8a; }
+.rq-rectification .rq-kind { background: #fee2e2; color: #7f1d1d; }
+.rq-followup { margin: .3em 0 .3em 1em; font-size: .9em; }
+.rq-status { font-size: .85em; font-weight: 600; }
+.rq-not-mentioned .rq-status { color: #6b7280; }
+.rq-full { white-space: pre-wrap; max-height: 60vh; overflow: auto; border: 1px solid #e5e7eb; padding: .8em; }
+"""
+
+
+def theme():
+    """Gradio's default look with system fonts only: no request leaves this server."""
+    return gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+
+
+def report_choices(reports: list[dict]) -> dict[str, tuple[str, Scope]]:
+    """The staff chat's report picker: value -> (label, scope). All reports; each place with several
+    reports, and each of its years with several; each report."""
+    out = {ALL_REPORTS: ("全部报告 All reports", Scope())}
+    by_place: dict[str, list[dict]] = {}
+    for r in reports:
+        by_place.setdefault(r.get("place") or "", []).append(r)
+    for place, rs in by_place.items():
+        if place and len(rs) > 1:
+            out[f"place:{place}"] = (f"{place} · 全部 all years", Scope(place=place))
+        years = [r["year"] for r in rs if r.get("year")]
+        for year in sorted({y for y in years if years.count(y) > 1}):
+            out[f"place:{place}:{year}"] = (f"{place} {year}年 · 全部 all reports", Scope(place=place, year=year))
+        for r in sorted(rs, key=lambda r: (r.get("year") or 0, r["doc"])):
+            name = f"{place} {r['year']}年" if place and r.get("year") else r["title"]
+            out[f"doc:{r['doc']}"] = (f"{name} · {r.get('kind') or r['title']}", Scope(doc=r["doc"]))
+    return out
+
+
+def _vote(liked) -> str | None:
+    if liked is True or liked == "Like":
+        return "like"
+    if liked is False or liked == "Dislike":
+        return "dislike"
+    return None
+
+
+def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: Path, read_scope):
+    """The staff page. `read_scope(doc, place, year)` turns the API's scope inputs into a Scope
+    (ValueError for bad ones)."""
+    choices = report_choices(engine.svc.reports())
+
+    def respond(message, chat, answers, picked=ALL_REPORTS):
+        chat, answers = list(chat or []), list(answers or [])
+        if not isinstance(message, str) or not message.strip():
+            return "", chat, answers
+        history = [a["question"] for a in answers if a]
+        scope = choices.get(picked, choices[ALL_REPORTS])[1]
+        try:
+            d = engine.ask(message, history, scope)
+            reply = render_answer(d)
+        except ReportQAError as e:
+            d, reply = None, render_error(str(e))
+        chat += [{"role": "user", "content": render_question(message)}, {"role": "assistant", "content": reply}]
+        answers += [None, d]
+        return "", chat, answers
+
+    def vote(answers, like: gr.LikeData):
+        index = like.index if isinstance(like.index, int) else like.index[0]
+        d = answers[index] if answers and 0 <= index < len(answers) else None
+        choice = _vote(like.liked)
+        if d and choice:
+            feedback.record(feedback_path, d["question"], d["answer"], d["citations"], choice)
+            gr.Info("谢谢 · Thank you, feedback saved.")
+
+    def export():
+        out = Path(tempfile.mkdtemp(prefix="reportqa-feedback-")) / "feedback.jsonl"
+        n = feedback.export(feedback_path, out)
+        return str(out), f"{n} vote(s) exported."
+
+    def ask_api(question: str, history: list | None = None, doc: str | None = None,
+                place: str | None = None, year: int | None = None) -> dict:
+        """Answer one question; history is the list of previous questions; doc, place and year
+        restrict the reports it is answered from. Returns the engine's JSON."""
+        try:
+            scope = read_scope(doc, place, year)
+            return engine.ask(question, history, scope)
+        except (ReportQAError, ValueError) as e:
+            raise gr.Error(str(e))
+
+    with gr.Blocks(title="reportqa · 报告问答", analytics_enabled=False) as blocks:
+        gr.Markdown("## reportqa · 政府报告问答 — exact answers with cited passages")
+        with gr.Tabs():
+            with gr.Tab("问答 Ask"):
+                picker = gr.Dropdown([(label, value) for value, (label, _) in choices.items()], value=ALL_REPORTS,
+                                     label="报告范围 Reports", elem_id="rq-scope", interactive=True,
+                                     visible=len(choices) > 2)
+                chat = gr.Chatbot(elem_id="rq-chat", height=600, label="Chat", feedback_options=("Like", "Dislike"),
+                                  latex_delimiters=[], line_breaks=False, buttons=["copy"])
+                answers = gr.State([])
+                with gr.Row():
+                    box = gr.Textbox(placeholder="输入问题 · Ask about the reports", show_label=False, scale=8,
+                                     elem_id="rq-input", max_length=engine.settings.max_question_chars)
+                    send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="rq-send")
+                    clear = gr.Button("新对话 New chat", scale=1)
+                gr.Examples(engine.svc.suggestions(), inputs=box, label="示例 Examples")
+                box.submit(respond, [box, chat, answers, picker], [box, chat, answers], api_name="chat")
+                send.click(respond, [box, chat, answers, picker], [box, chat, answers], api_visibility="private")
+                clear.click(lambda: ([], []), None, [chat, answers], api_visibility="private")
+                chat.like(vote, [answers], None, api_visibility="private")
+            with gr.Tab("浏览报告 Browse"):
+                for doc in documents.values():
+                    gr.HTML(browse_html(doc))
+            with gr.Tab("承诺事项 Commitments"):
+                gr.HTML('<p>报告承诺的计划与整改措施，以及下一年报告的落实情况 · What the reports promise, and what '
+                        'the next year\'s report says about it. <a href="/commitments" target="_blank">Open as a page'
+                        '</a></p>' + commitments_html(promised))
+            with gr.Tab("反馈 Feedback"):
+                gr.Markdown("Export every like / dislike as JSON lines (question, answer, sources, vote, time).")
+                export_button = gr.Button("导出反馈 Export feedback")
+                file = gr.File(label="feedback.jsonl")
+                status = gr.Markdown()
+                export_button.click(export, None, [file, status], api_visibility="private")
+        gr.api(ask_api, api_name="ask")
+    return blocks
