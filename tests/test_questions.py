@@ -1,7 +1,8 @@
 """Reading what a question asks for, in both languages."""
 import pytest
 
-from reportqa.questions import asked_things, asked_units, question_type, read_question, who_focus
+from reportqa.questions import (asked_aspect, asked_metadata, asked_things, asked_title_kind, asked_units,
+                                question_type, read_question, split_question, who_focus)
 
 
 @pytest.mark.parametrize("question,lang,qtype", [
@@ -22,6 +23,19 @@ def test_question_type(question, lang, qtype):
     assert question_type(question, lang) == qtype
 
 
+@pytest.mark.parametrize("question,lang", [
+    ("镇里是否设立了法律援助站？", "zh"),
+    ("乡政府有没有常年法律顾问？", "zh"),
+    ("村规民约修订完成了没有？", "zh"),
+    ("执法人员都持证上岗了吗？", "zh"),
+    ("Does the town have a legal adviser?", "en"),
+    ("Did the county open a hotline in 2024?", "en"),
+    ("The plan promised training. Was it delivered?", "en"),
+])
+def test_yes_no_questions_are_recognised(question, lang):
+    assert question_type(question, lang) == "yesno"
+
+
 @pytest.mark.parametrize("question,lang,units", [
     ("矛盾纠纷调解成功率是多少？", "zh", ("%", "个百分点")),
     ("全年开展了几场法治宣传活动？", "zh", ("次", "场", "场次", "期", "回", "轮")),
@@ -29,9 +43,30 @@ def test_question_type(question, lang, qtype):
     ("How much money was spent?", "en", ("元", "万元", "亿元")),
     ("How many people attended?", "en", tuple("人名")),
     ("How many disputes were mediated?", "en", None),
+    ("全县地区生产总值是多少亿元？", "zh", ("元", "万元", "亿元")),
+    ("农村居民人均可支配收入是多少？", "zh", ("元", "万元", "亿元")),
+    ("全年接待游客多少万人次？", "zh", ("人", "名", "人次", "位")),
+    ("新建农村公路多少公里？", "zh", ("公里", "千米")),
+    ("How many hectares of forest were planted?", "en", ("公顷",)),
+    ("How many person-times of training were given?", "en", ("人次",)),
+    ("群众对服务的满意程度是多少？", "zh", ("%", "个百分点")),
 ])
 def test_asked_units(question, lang, units):
-    assert asked_units(question, lang) == units
+    assert asked_units(question, lang, asked_aspect(question, lang)) == units
+
+
+@pytest.mark.parametrize("question,lang,aspect", [
+    ("地区生产总值是多少？", "zh", "level"),
+    ("地区生产总值比上年增长了多少？", "zh", "growth"),
+    ("规模以上工业增加值是多少？", "zh", "level"),  # 增加值 is value added, not an increase
+    ("税收收入占一般公共预算收入的比重是多少？", "zh", "share"),
+    ("固定资产投资完成了年度目标的百分之多少？", "zh", "completion"),
+    ("How fast did GDP grow?", "en", "growth"),
+    ("What share of spending went to education?", "en", "share"),
+    ("What was the completion rate of the jobs target?", "en", "completion"),
+])
+def test_asked_aspect_tells_a_level_from_a_growth_a_share_and_a_completion_rate(question, lang, aspect):
+    assert asked_aspect(question, lang) == aspect
 
 
 class Q:  # the two fields of a retrieval Query these functions read
@@ -39,15 +74,25 @@ class Q:  # the two fields of a retrieval Query these functions read
         self.text, self.lang = text, lang
 
 
-def test_asked_things_in_chinese():
-    assert asked_things(Q("镇里有几个人民调解委员会？", "zh"), {}) == [("all", ["人民调解", "委员会"])]
-    assert asked_things(Q("清河县GDP是多少？", "zh"), {}) == [("all", ["gdp"])]
+def test_asked_things_in_chinese_name_the_counted_noun_and_its_qualifiers():
+    [thing] = asked_things(Q("镇里有几个人民调解委员会？", "zh"), {})
+    assert thing.heads == [("委员会", ["委员会"])] and thing.modifiers == [("人民调解", ["人民调解"])]
+    [gdp] = asked_things(Q("清河县GDP是多少？", "zh"), {})
+    assert gdp.heads[0][0] == "gdp" and "生产总值" in gdp.heads[0][1]  # the bulletin's word for it
+    [people] = asked_things(Q("2023年接待来信和上访的群众共有多少人次？", "zh"), {})
+    assert people.heads[0][0] == "群众"  # the noun after 的, not the verbs before it
+    [case] = asked_things(Q("乱砍滥伐林木的案子一共查处了几起？", "zh"), {})
+    assert case.heads[0][0] == "案子"  # not the act (查处) that follows 一共
 
 
 def test_asked_things_in_english_use_the_dictionary(service):
     things = asked_things(Q("How many petition cases did the town handle?", "en"), service.index.translations)
-    assert things and "案件" in things[0][1]
+    assert things and "案件" in things[0].heads[0][1] and things[0].heads[1][0] == "petition"
     assert asked_things(Q("How many times did they meet?", "en"), service.index.translations) == []
+    [copies] = asked_things(Q("How many copies of legal publicity materials were handed out?", "en"), {})
+    assert copies.heads[0][0] == "materials"  # "copies of X" counts X
+    [income] = asked_things(Q("What was the per capita disposable income of rural residents?", "en"), {})
+    assert income.heads == [("disposable income", ["可支配收入"])] and ("rural", ["农村"]) in income.modifiers
 
 
 def test_who_focus():
@@ -59,3 +104,54 @@ def test_who_focus():
 def test_read_question_collects_years():
     ask = read_question(Q("What was the mediation success rate in 2023?", "en"), "quantity", {})
     assert ask.years == {"2023"} and ask.units == ("%", "个百分点")
+
+
+@pytest.mark.parametrize("question,lang,parts", [
+    ("城镇居民和农村居民人均可支配收入分别是多少？", "zh", ["城镇居民人均可支配收入是多少", "农村居民人均可支配收入是多少"]),
+    ("第一产业和第二产业增加值各是多少？", "zh", ["第一产业增加值是多少", "第二产业增加值是多少"]),
+    ("地区生产总值和一般公共预算收入分别是多少？", "zh", ["地区生产总值是多少", "一般公共预算收入是多少"]),
+    ("调解了多少件纠纷，成功率是多少？", "zh", ["调解了多少件纠纷", "成功率是多少"]),
+    ("How many disputes were settled, and what was the success rate?", "en",
+     ["How many disputes were settled", "what was the success rate"]),
+    ("What was the GDP, and how fast did it grow?", "en", ["What was the GDP", "how fast did it grow"]),
+    ("2024年化解了多少矛盾纠纷？", "zh", ["2024年化解了多少矛盾纠纷？"]),
+    ("How many copies of legal publicity materials were handed out?", "en",
+     ["How many copies of legal publicity materials were handed out?"]),
+])
+def test_split_question_finds_two_facts_asked_at_once(question, lang, parts):
+    assert split_question(question, lang) == parts
+
+
+def test_a_two_fact_question_reads_each_part_on_its_own():
+    ask = read_question(Q("白沙街道调解了多少件纠纷，成功率是多少？", "zh"), "quantity", {})
+    assert ask.multi and ask.parts[0].units == ("件", "起", "例", "宗") and ask.parts[1].units == ("%", "个百分点")
+
+
+@pytest.mark.parametrize("question,fields", [
+    ("Who published this report and on what date?", ("source", "published")),
+    ("When was the summary published, and by whom?", ("source", "published")),
+    ("Which office issued the report?", ("source",)),
+    ("Who signed the report and when?", ("issuer", "signed")),
+    ("这份报告是哪天落款的？", ("signed",)),
+    ("这份报告是谁发布的？", ("source",)),
+    ("What is the document number of this report?", ("doc_number",)),
+    ("What document did the office issue?", ()),  # a document in the report, not the report itself
+    ("How many disputes were mediated?", ()),
+])
+def test_asked_metadata_reads_who_and_when_of_the_report_itself(question, fields):
+    assert asked_metadata(question) == fields
+
+
+@pytest.mark.parametrize("question,lang,kinds", [
+    ("小河镇制定了什么工作计划？", "zh", ("计划", "方案", "规划", "要点", "安排", "纲要", "计划书")),
+    ("白沙街道印发了什么文件？", "zh", ()),
+    ("小河镇印发了什么应急预案？", "zh", ("预案",)),
+    ("What is the name of the implementation plan the town issued?", "en",
+     ("计划", "方案", "规划", "要点", "安排", "纲要", "计划书")),
+    ("Which regulation did the district follow?", "en", ("规定", "条例", "办法", "细则", "规则", "准则", "制度")),
+    ("What is the name of the township's forest fire emergency plan?", "en", ("预案",)),
+    ("What is the name of the mayor?", "en", None),
+    ("镇长叫什么名字？", "zh", None),
+])
+def test_asked_title_kind_reads_which_kind_of_document_is_asked(question, lang, kinds):
+    assert asked_title_kind(question, lang) == kinds

@@ -1,124 +1,360 @@
-"""What a question asks: its type, and for counts the unit and the thing counted.
+"""What a question asks: its type, and for figures the unit, the aspect and the thing counted.
 
 Read once per question from its words, so that the answerer can refuse a fact
 of the wrong kind: a percentage for "how many", a count of disputes for "how
-many committees", anything for "what is the name of" that is not a name.
+many committees", a per-capita income for a total, a growth rate for a level,
+anything for "what is the name of" that is not a name. A question asking two
+things at once ("X和Y分别是多少", "how many X, and what share Y") is read as
+parts, each an Ask of its own.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .lexical import EN_STOPWORDS, tokenize, translate, words_of
+from .lexical import EN_STOPWORDS, translate, words_of
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株"
+MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株头卷块"
 MONEY_UNITS = ("元", "万元", "亿元")
+RATE_UNITS = ("%", "个百分点")
+# Units of size and amount, each a class of its own (a question in 公里 is never answered in 亩).
+SIZE_UNITS = ("平方公里", "平方米", "公里", "千米", "公顷", "亩", "吨", "立方米", "千瓦时", "千瓦")
 MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "期", "回", "轮"), ("件", "起", "例", "宗"),
-                   ("份", "本", "册"), ("个", "家", "所", "处", "座")]
+                   ("份", "本", "册"), ("个", "家", "所", "处", "座"), ("公里", "千米")]
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
+YES_NO_ZH = re.compile(r"是否|有没有|有无|是不是|(?:了)?没有[?？]?$|(?:了)?吗[?？]?$|与否")
+YES_NO_EN = re.compile(r"(?:^|[.?!;]\s+)(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
 QTYPE_PATTERNS_ZH = [
-    ("name", re.compile(r"叫什么|名字|姓名|什么名")),
+    ("name", re.compile(r"叫什么|名字|姓名|什么名|名称|标题")),
     ("when", re.compile(r"何时|什么时候|哪天|哪一天|哪年|几月|日期|时间是")),
     ("who", re.compile(r"谁|哪位|什么人|哪个部门|哪个单位")),
     ("quantity", re.compile(r"多少|(?<!哪)几\s*(?:个|次|年|人次|场次|[件场人名项份户家所条篇期批级天吨亩起例座处台辆套株])"
-                            r"|比例|百分之|占比|率是|率为|率有|人口|面积|产值|收入|预算|金额|总额|生产总值|gdp", re.I)),
+                            r"|比例|百分之|占比|比重|率是|率为|率有|人口|面积|产值|收入|预算|金额|总额|生产总值|gdp"
+                            r"|增长了?多少|增速|增幅", re.I)),
     ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面")),
     ("why", re.compile(r"为什么|为何|原因|怎么会")),
 ]
 QTYPE_PATTERNS_EN = [
-    ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b", re.I)),
+    ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b|\btitle of\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
-    ("quantity", re.compile(r"\bhow (many|much)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
-                            r"|revenue|income|output|spending|expenditure|investment|amount|area)\b", re.I)),
+    ("quantity", re.compile(r"\bhow (many|much|fast)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
+                            r"|revenue|income|output|spending|expenditure|investment|amount|area|share)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
     ("why", re.compile(r"\bwhy\b|\breason", re.I)),
 ]
+
+# A question about the report itself: who issued it, when, under what number.
+DOC_SELF = re.compile(r"报告|总结|公报|这份|本文|该文|\b(?:report|summary|bulletin|document|speech|communiqu)", re.I)
+META_FIELDS = [  # (what the question says, the metadata fields that answer it: who, when)
+    (re.compile(r"文号|发文字号|document number|reference number", re.I), ("doc_number",)),
+    (re.compile(r"落款|签发|署名|\bsign(?:ed|s)?\b|\bdated\b|signature", re.I), ("issuer", "signed")),
+    (re.compile(r"发布|印发|发文|公布|刊发|出版|\bpublish|\bpublication|\breleas|\bissu|\bput out\b|\bcome out\b"
+                r"|\bcame out\b|\bposted\b", re.I), ("source", "published")),
+]
+META_WHO = re.compile(r"谁|哪个单位|哪个部门|什么单位|哪家|哪个机关|什么机关|\bwho\b|\bwhom\b|\bwhich (?:office|body|department"
+                      r"|agency|unit|organi[sz]ation|government)\b|\bpublisher\b|\bissuer\b|\bauthor", re.I)
+META_WHEN = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月|\bwhen\b|\bdate\b|\bday\b|\bdated\b", re.I)
+
+# A document's name in 《》: the question asks for a title, and which kind of document it is.
+TITLE_ASK_ZH = re.compile(r"(?:什么|哪个|哪份|哪部|哪项|何种)\s*(?:[\u4e00-\u9fff]{0,6}?)"
+                          r"(文件|计划|方案|规划|规定|办法|意见|要点|纲要|条例|通知|清单|细则|预案|决定|法规|政策)"
+                          r"|(文件|计划|方案|规划|规定|办法|意见|要点|纲要|条例|通知|清单|细则|预案|决定)(?:的)?"
+                          r"(?:名称|名字|标题|叫什么|是什么|是哪)")
+TITLE_ASK_EN = re.compile(r"\btitle of\b()|\b(?:name|title)s? of (?:the |its |their )?(?:[a-z-]+ ){0,5}?"
+                          r"(document|plan|programme|program|scheme|regulations?|rules|provisions|measures|guidelines?"
+                          r"|opinions?|notice|outline|policy|law|points|list|work plan)\b"
+                          r"|\b(?:what|which) (?:[a-z-]+ ){0,4}?(document|plan|programme|program|scheme|regulations?|rules"
+                          r"|provisions|guidelines?|outline|policy|law|key points|work points)\b", re.I)
+# Kinds of document a title can end in, grouped: a question for a "plan" accepts any of its group.
+TITLE_KINDS = [("计划", "方案", "规划", "要点", "安排", "纲要", "计划书"), ("规定", "条例", "办法", "细则", "规则", "准则", "制度"),
+               ("意见",), ("通知",), ("清单",), ("预案",), ("决定",), ("法",)]
+TITLE_KINDS_EN = {"plan": "计划", "programme": "计划", "program": "计划", "scheme": "计划", "outline": "纲要",
+                  "points": "要点", "regulation": "规定", "regulations": "规定", "rules": "规定", "provisions": "规定",
+                  "measures": "办法", "guideline": "意见", "guidelines": "意见", "opinion": "意见", "opinions": "意见",
+                  "notice": "通知", "list": "清单", "law": "法"}
+
+
 def question_type(question: str, lang: str) -> str:
+    """quantity, when, who, name, list, why, yesno or fact."""
+    if lang != "zh" and YES_NO_EN.search(question.strip()):
+        return "yesno"  # "Did the town …?" asks for yes or no, whatever else it names
     for qtype, pattern in (QTYPE_PATTERNS_ZH if lang == "zh" else QTYPE_PATTERNS_EN):
         if pattern.search(question):
             return qtype
+    if lang == "zh" and YES_NO_ZH.search(question.strip()):
+        return "yesno"
     return "fact"
 
 
-RATIO_CUE = re.compile(r"率|比例|百分|占比|满意度|percent|\brate\b|\bshare\b|proportion", re.I)
-MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|money|spen[dt]|\bcost|fund|budget|yuan|invest", re.I)
-MULTI_ASK = re.compile(r"(多少|几).*(多少|几)|how (many|much).*\b(and|how)\b.*(how many|how much|many|much)", re.I)
-ZH_ASK = re.compile(rf"(?:多少|几)\s*(人次|场次|[{MEASURES}位回轮宗本册])?")
-EN_ASK = re.compile(r"how many ([a-z -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could|[a-z]+ed)\b|[?,.]|$)")
-EN_WHAT = re.compile(r"\b(?:what|how much) (?:is|was|are|were) (?:the )?(?:total )?([a-z -]+?)(?= (?:of|for|in|on)\b|[?,.]|$)")
+# --- figures: unit, aspect, per capita --------------------------------------------------------
+
+RATIO_CUE = re.compile(r"率|比例|百分|占比|比重|满意|percent|\brate\b|\bshare\b|proportion|satisf", re.I)
+MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|收入|支出|产值|总值|生产总值|增加值|总额|余额|存款|贷款|投资|预算|营业额|损失"
+                       r"|gdp|money|spen[dt]|\bcost|fund|budget|yuan|invest|revenue|income|expenditure|output value"
+                       r"|value[- ]added|sales|deposit|loan|\bloss", re.I)
+POPULATION_CUE = re.compile(r"人口|population", re.I)
+GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|下降|减少|上升|回落|比上年|同比|涨")
+GROWTH_CUE_EN = re.compile(r"\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
+                           r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b", re.I)
+SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份额|\bshare\b|\bproportion\b|\bpercentage of\b"
+                       r"|\bper ?cent of\b", re.I)
+COMPLETION_CUE = re.compile(r"完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
+                            r" (?:the |its |their )?(?:annual |yearly )?(?:target|goal|budget|plan)", re.I)
+PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per capita|per person|per head|per resident|\baverage\b.*\bper\b", re.I)
+# A unit the question names itself: "多少亿元", "多少公里", "how many kilometres".
+ZH_UNIT_ASK = re.compile(rf"(?:多少|几)\s*(?:万|亿|千|百)?\s*(万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}位回轮宗本册])?")
+EN_UNITS = {"kilometre": "公里", "kilometer": "公里", "km": "公里", "hectare": "公顷", "ton": "吨", "tonne": "吨",
+            "mu": "亩", "yuan": "元", "metre": "平方米", "meter": "平方米"}
+EN_ASK = re.compile(r"how many ([a-z0-9\u4e00-\u9fff -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|will|would|can|could"
+                    r"|took|got|made|gave|held|received|took|went|came|from|in|at|on|for|by|during|across|through"
+                    r"|with|to|per|[a-z]+ed)\b|[?,.;]|$)")
+EN_WHAT = re.compile(r"\b(?:what|how much) (?:is|was|are|were) (?:the )?(?:total |overall )?([a-z -]+?)"
+                     r"(?= (?:in|on|for|at|by|during|from|to|did|does|do|with|went|came)\b|[?,.;]|$)")
+EN_SPEND_ON = re.compile(r"\bhow much\b[^?]*?\b(?:spen[dt]|invest(?:ed)?|allocat\w*|pa(?:y|id)|put|budget\w*)\b"
+                         r"(?: on| in| into| for) (?:the )?([a-z -]+?)(?= in \d{4}| during| from| for|[?,.;]|$)")
+# "how much (in) losses did it recover", "how much revenue did the county collect"
+EN_HOW_MUCH = re.compile(r"\bhow much (?:in |of )?(?:the )?([a-z -]+?) (?=(?:did|does|do|was|were|has|have|had|is|are)\b)")
+EN_WHAT_SHARE = re.compile(r"\bwhat (?:share|proportion|percentage|part) of (?:the )?([a-z -]+?)"
+                           r"(?= (?:in|on|for|at|by|during|did|does|do|was|were|is|are|went|came|from)\b|[?,.;]|$)")
 # The measure words an English count noun is reported in.
 EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
                "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
                "case": "件起例", "household": "户", "item": "项", "batch": "批", "day": "天", "ton": "吨",
-               "mu": "亩", "accident": "起", "incident": "起"}
-MONEY_UNITS = ("元", "万元", "亿元")
-MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "期", "回", "轮"), ("件", "起", "例", "宗"),
-                   ("份", "本", "册"), ("个", "家", "所", "处", "座")]
+               "mu": "亩", "accident": "起", "incident": "起", "visit": ("人次",), "person-time": ("人次",),
+               "kilometre": ("公里",), "kilometer": ("公里",), "hectare": ("公顷",), "tonne": "吨",
+               "head": "头", "pig": "头", "hog": "头"}
+# Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
+INDICATORS_EN = [
+    (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per capita|per person|per head", "人均"),
+    (r"disposable income", "可支配收入"), (r"general public budget|general budget", "一般公共预算"),
+    (r"value[- ]added|added value", "增加值"), (r"fixed[- ]assets? investment", "固定资产投资"),
+    (r"retail sales", "零售"), (r"urbani[sz]ation", "城镇化"), (r"resident population|permanent population", "常住人口"),
+    (r"registered population|household population", "户籍人口"), (r"unemployment", "失业"),
+    (r"primary industry", "第一产业"), (r"secondary industry", "第二产业"), (r"tertiary industry", "第三产业"),
+    (r"imports? and exports?|foreign trade", "进出口"), (r"\btourists?\b|\bvisitors?\b", "游客"),
+    (r"\btourism\b", "旅游"), (r"livelihoods?", "民生"), (r"\btax(?:es)?\b", "税收"), (r"\bdeposits?\b", "存款"),
+    (r"\bloans?\b", "贷款"), (r"\bgrain\b", "粮食"), (r"\burban\b", "城镇"), (r"\brural\b", "农村"),
+    (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?", "森林覆盖率"), (r"\bjobs?\b|employment", "就业"),
+]
+# Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
+MEASURE_NOUNS = {"比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
+                 "增速", "增幅", "增长率", "完成率", "目标", "任务", "增长", "面积", "长度", "里程", "重量", "体积",
+                 "number", "amount", "total", "level", "rate", "share", "proportion", "percentage", "figure", "count",
+                 "completion", "target", "goal", "growth", "increase", "value", "overall", "area", "length"}
 
 
-def asked_units(question: str, lang: str) -> tuple[str, ...] | None:
-    """The units a quantity answer must be in; None means any count (no rates, no money)."""
+def asked_aspect(question: str, lang: str) -> str:
+    """Which side of a figure is asked: its level, its growth, its share of a whole or the share
+    of a target completed."""
+    text = question.replace("增加值", "")
+    if COMPLETION_CUE.search(text):
+        return "completion"
+    if (GROWTH_CUE_ZH if lang == "zh" else GROWTH_CUE_EN).search(text):
+        return "growth"
+    if SHARE_CUE.search(text):
+        return "share"
+    return "level"
+
+
+def asked_units(question: str, lang: str, aspect: str = "level") -> tuple[str, ...] | None:
+    """The units a figure answer must be in; None means any count (no rates, no money)."""
+    if aspect in ("share", "completion"):
+        return ("%",)
+    named = _named_units(question, lang)
+    if aspect == "growth":
+        return named or ("%", "个百分点")
     if RATIO_CUE.search(question):
-        return ("%", "个百分点")
+        return RATE_UNITS
+    if named:
+        return named
     if MONEY_CUE.search(question):
         return MONEY_UNITS
+    if lang != "zh" and re.search(r"\bhow much\b", question, re.I):
+        return MONEY_UNITS + SIZE_UNITS  # "how much grain", "how much in losses": an amount, not a count
+    if POPULATION_CUE.search(question):
+        return MEASURE_CLASSES[0]
+    return None
+
+
+def _named_units(question: str, lang: str) -> tuple[str, ...] | None:
+    """Units the question names itself: 多少亿元 (any money), 几场 (场, 次, 场次 …), how many kilometres."""
     if lang == "zh":
-        asks = ZH_ASK.findall(question)
+        asks = ZH_UNIT_ASK.findall(question)
         units = [u for u in asks if u and u != "个"]
         if not asks or len(units) != len(asks):
             return None
+        if all(u in MONEY_UNITS for u in units):
+            return MONEY_UNITS
         # A count of people may be written 人, 名 or 人次; of events 次, 场 or 场次 …
         return tuple(dict.fromkeys(m for u in units for m in next((c for c in MEASURE_CLASSES if u in c), (u,))))
+    q = question.lower()
+    if re.search(r"square (?:metre|meter)", q):
+        return ("平方米",)
+    for word, unit in EN_UNITS.items():
+        if re.search(rf"\b{word}s?\b", q) and (word != "yuan" or "how" in q):
+            return MONEY_UNITS if unit == "元" else next((c for c in MEASURE_CLASSES if unit in c), (unit,))
     units = []
-    asks = EN_ASK.findall(question.lower())
-    for noun in asks:
-        word = noun.split()[-1]
-        measure = next((EN_MEASURES[w] for w in (word, word[:-1], word[:-2]) if w in EN_MEASURES), None)
+    for noun in EN_ASK.findall(q):
+        pre = noun.split(" of ")[0]  # "person-times of training": counted in 人次
+        word = _head_word(pre) if _en_measure(_head_word(pre)) is not None else _head_word(noun)
+        measure = _en_measure(word)
         if measure is None:
             return None
         units.extend(measure)
     return tuple(units) or None
 
 
-def asked_things(query, translations: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
-    """What a count question counts, so that a count of something else is never the answer.
+def _en_measure(word: str):
+    """The measure words an English noun is counted in ("sessions" -> 场, 次, 期), or None."""
+    forms = (word, re.sub(r"ies$", "y", word), word[:-1], word[:-2])
+    return next((EN_MEASURES[w] for w in forms if w in EN_MEASURES), None)
 
-    Chinese ("几个人民调解委员会"): ("all", words) - the sentence must contain every word.
-    English ("how many petition cases"): ("any", corpus words) - it must contain one of the
-    words CC-CEDICT gives; a thing the corpus has no word for gives an empty list: unanswerable.
+
+def _no_possessive(text: str) -> str:
+    """"the town's GDP" -> "the town GDP"; "residents' questions" -> "residents questions"; quotes and
+    brackets go ("'law-savvy residents' (法律明白人)" -> "law-savvy residents 法律明白人")."""
+    text = re.sub(r"'s\b|(?<=s)'", "", text)
+    return re.sub(r"\s*[‘’“”\"()（）]\s*|(?<![a-z])'|'(?![a-z])", " ", text).replace("  ", " ")
+
+
+def _head_word(noun: str) -> str:
+    words = [w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", noun) if w not in EN_STOPWORDS]
+    return words[-1] if words else ""
+
+
+# --- the thing asked about --------------------------------------------------------------------
+
+@dataclass
+class Thing:
+    """What a figure, a title or a yes/no fact must be about.
+
+    heads: the noun asked for, as asked ("汇报", "committees"), and for an English measure noun
+    ("training sessions") the word before it; each head with the corpus words it may stand for.
+    modifiers: the other words, each with the corpus words that may stand for it.
+    """
+
+    phrase: str
+    lang: str
+    heads: list[tuple[str, list[str]]] = field(default_factory=list)
+    modifiers: list[tuple[str, list[str]]] = field(default_factory=list)
+    predicate: list[tuple[str, list[str]]] = field(default_factory=list)  # yes/no: the act asked ("lose")
+
+
+# Words saying a figure is planned, not what it counts: "计划组织培训多少期" asks of "全年组织培训不少于6期"
+# in a plans section, whose heading says it is a plan.
+INTENT_WORDS = frozenset("计划 打算 拟 预计 准备 力争 争取 将 要 还要".split())
+
+
+def _zh_thing(phrase: str) -> Thing | None:
+    """A Chinese phrase: the words after its last 的 ("接待来信和上访的群众" asks about 群众); the whole
+    phrase stays for comparing as a whole."""
+    phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|达到|达|完成|实现|比上年|同比|共计|一共|总共|共|约|了|的)+$", "",
+                    phrase.replace("百分之", ""))
+    whole = phrase.replace("的", "")
+    phrase = phrase.split("的")[-1] if phrase.split("的")[-1].strip() else phrase
+    words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS]
+    while words and words[-1] in MEASURE_NOUNS:
+        words = words[:-1]
+    if not words:
+        return None
+    alts = lambda w: [w] + [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值
+    return Thing(whole, "zh", heads=[(words[-1], alts(words[-1]))], modifiers=[(w, alts(w)) for w in words[:-1]])
+
+
+def _en_thing(phrase: str, translations: dict[str, list[str]], proper: frozenset = frozenset()) -> Thing | None:
+    """An English noun phrase ("legal consultations", "copies of legal publicity materials",
+    "per capita disposable income of rural residents"); statistical indicator names become the
+    Chinese words bulletins use."""
+    text = _no_possessive(phrase.lower()).strip()
+    pre, _, post = text.partition(" of ")
+    pre_units, post_units = _en_units(pre, translations, proper), _en_units(post, translations, proper)
+    pre_core = [u for u in pre_units if u[0] not in MEASURE_NOUNS]
+    if not pre_core or (len(pre_core) == 1 and _en_measure(pre_core[-1][0]) is not None and post_units):
+        # "copies of legal publicity materials", "number of cases": the thing is after "of"
+        core, rest = [u for u in post_units if u[0] not in MEASURE_NOUNS], []
+    else:
+        core, rest = pre_core, post_units
+    if not core:
+        return None
+    heads = [core[-1]]
+    if _en_measure(core[-1][0]) is not None:
+        if len(core) == 1:
+            return None  # "how many times" names no thing; the unit check covers it
+        heads.append(core[-2])  # "training sessions": sessions, or training
+    modifiers = [u for u in core + rest if u not in heads]
+    return Thing(phrase, "en", heads=heads, modifiers=modifiers)
+
+
+PLACE_WORDS_EN = {"county", "town", "township", "subdistrict", "district", "village", "city", "province", "street"}
+
+
+def _en_units(text: str, translations, proper: frozenset = frozenset()) -> list[tuple[str, list[str]]]:
+    """The words of an English phrase with the corpus words each may stand for; an indicator
+    name ("disposable income") is one unit. Places ("Yunxi county") are context, not the thing."""
+    spans = []
+    for pattern, zh in INDICATORS_EN:
+        for m in re.finditer(pattern, text):
+            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), zh))
+    units, pos = [], 0
+    for a, b, zh in sorted(spans) + [(len(text), len(text), None)]:
+        for w in re.findall(r"[\u4e00-\u9fff]+|[a-z]+(?:-[a-z]+)*", text[pos:a]):
+            if re.match(r"[\u4e00-\u9fff]", w):  # the report's own word, given in the question
+                units.append((w, [w]))
+                continue
+            for part in ([w] if _en_measure(w) is not None else w.split("-")):  # "law-study": law, study
+                if part not in EN_STOPWORDS and part not in PLACE_WORDS_EN and part not in proper:
+                    units.append((part, translate([part], translations)[part]))
+        if zh:
+            units.append((text[a:b], [zh]))
+        pos = b
+    return units
+
+
+def _without_trailing_verb(phrase: str) -> str:
+    """"乱砍滥伐林木的案子一共查处了" -> "乱砍滥伐林木的案子": what follows 一共/累计/都 is the act, not the thing."""
+    head = re.split(r"一共|总共|共计|累计|合计|都|已经|全部|一年|全年", phrase)[0]
+    return head if head.strip() else phrase
+
+
+def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
+    """What a figure question asks about, so that a figure of something else is never the answer.
+
+    Chinese: the words after 多少/几 and a measure ("几个人民调解委员会"), else the phrase before
+    the question word ("调解成功率是多少", "税收收入占…的比重"). English: the noun phrase after "how
+    many", "what was the", "what share of".
     """
     things = []
+    text = query.text
     if query.lang == "zh":
-        for m in re.finditer(rf"(?:多少|几)\s*(?:人次|场次|[{MEASURES}])?([^,;:。!?，？、]*)", query.text):
-            words = words_of(m.group(1))
-            if words:
-                things.append(("all", words))
-        # "清河县GDP是多少" / "满意度为多少": the thing is the word before 是多少.
-        for m in re.finditer(rf"([^,;:。!?，？、]+?)(?:是|为|有|达到|达)\s*(?:多少|几)\s*(?:人次|场次|[{MEASURES}])?"
-                             r"\s*(?=[,;:。!?，？]|$)", query.text):
-            words = words_of(m.group(1))
-            if words:
-                things.append(("all", words[-1:]))
+        for m in re.finditer(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?"
+                             r"([^,;:。!?，？、]*)", text):
+            thing = _zh_thing(m.group(1))
+            if thing:
+                things.append(thing)
+        if not things:  # "调解成功率是多少", "人均可支配收入增长了多少", "税收收入占…的比重是多少"
+            m = re.search(r"([^,;:。!?，？、]+?)(?:是|为|有|达到|达|共|一共|总共|约)?\s*(?:多少|几|百分之)", text)
+            if m:
+                phrase = m.group(1)
+                if phrase.endswith("了"):  # "信访来访接待了多少人": the verb before 了 is the act, not the thing
+                    words = words_of(phrase[:-1], keep_all=True)
+                    phrase = "".join(words[:-1])
+                phrase = re.split(r"占|完成|比上年|同比", _without_trailing_verb(phrase))[0]
+                thing = _zh_thing(phrase)
+                if thing:
+                    things.append(thing)
         return things
-    asks = EN_ASK.findall(query.text.lower()) + EN_WHAT.findall(query.text.lower())
-    for noun in asks:
-        words = [w for w in re.findall(r"[a-z]+", noun) if w not in EN_STOPWORDS]
-        if all(any(v in EN_MEASURES for v in (w, w[:-1], w[:-2])) for w in words):
-            continue  # "how many times" names no thing; the unit check covers it
-        things.append(("any", sorted({zh for group in translate(words, translations).values() for zh in group})))
+    low = _no_possessive(text.lower())
+    proper = frozenset(w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", _no_possessive(text)))  # Yunxi
+    spent = [n for n in EN_SPEND_ON.findall(low) if n.split()[0] not in ("it", "they", "its", "their", "them")]
+    for noun in EN_ASK.findall(low) + EN_WHAT.findall(low) + EN_WHAT_SHARE.findall(low) + spent + EN_HOW_MUCH.findall(low):
+        thing = _en_thing(noun, translations, proper)
+        if thing:
+            things.append(thing)
     return things
-
-
-def names_thing(sentence: str, window: str, thing: tuple[str, list[str]]) -> bool:
-    """Whether a count names the thing asked: every Chinese word somewhere in its sentence, or one
-    of the (looser) dictionary words for an English noun in the quoted clauses themselves."""
-    mode, words = thing
-    if mode == "all":
-        return all(w in sentence for w in words)
-    return bool(set(tokenize(window)).intersection(words))
 
 
 def who_focus(question: str) -> list[str]:
@@ -135,24 +371,217 @@ def who_focus(question: str) -> list[str]:
     return [w for w in (before, after) if w and len(w) > 1]
 
 
+def asked_metadata(question: str) -> tuple[str, ...]:
+    """The header fields a question about the report itself asks for; () when it asks about
+    something in the report. "Who published this report and on what date?" -> source, published;
+    "这份报告是哪天落款的？" -> signed."""
+    if not DOC_SELF.search(question):
+        return ()
+    for pattern, fields in META_FIELDS:
+        if not pattern.search(question):
+            continue
+        if fields == ("doc_number",):
+            return fields
+        who, when = META_WHO.search(question), META_WHEN.search(question)
+        return tuple(f for f, asked in zip(fields, (who, when)) if asked)
+    return ()
+
+
+def asked_title_kind(question: str, lang: str) -> tuple[str, ...] | None:
+    """For a question asking a document's name: the kinds of title that fit ("计划" → 计划, 方案 …;
+    () for any document); None when it asks no document's name."""
+    text = _no_possessive(question)
+    m = (TITLE_ASK_ZH if lang == "zh" else TITLE_ASK_EN).search(text)
+    if not m:
+        return None
+    word = next((g for g in m.groups() if g), "")
+    if lang != "zh":
+        word = TITLE_KINDS_EN.get(word.split()[-1].lower(), "") if word else ""
+        if re.search(r"emergency|contingency", text, re.I):
+            word = "预案"
+    if not word or word in ("文件", "政策", "法规"):
+        return ()
+    return next((kinds for kinds in TITLE_KINDS if word in kinds), (word,))
+
+
+def asked_title_thing(question: str, lang: str, translations) -> Thing | None:
+    """The words qualifying the kind of document asked for: "哪个学法计划" -> 学法; "the work plan" ->
+    work. The answer's title must hold them (or a word that stands for them)."""
+    if lang == "zh":
+        m = re.search(r"(?:什么|哪个|哪份|哪部|哪项|何种)\s*([\u4e00-\u9fff]{1,8}?)(?:文件|计划|方案|规划|规定|办法|意见|要点"
+                      r"|纲要|条例|通知|清单|细则|预案|决定)|([\u4e00-\u9fff]{1,8}?)(?:文件|计划|方案|规划|规定|办法|意见|要点|纲要"
+                      r"|条例|通知|清单|细则|预案|决定)(?:的)?(?:名称|名字|标题|叫什么|是什么|是哪)", question)
+        phrase = next((g for g in m.groups() if g), "") if m else ""
+        phrase = re.split(r"[了的在制定印发出台发布]", phrase)[-1]
+        words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年"))]
+        return Thing(phrase, "zh", modifiers=[(w, [w]) for w in words]) if words else None
+    m = re.search(r"(?:name|title)s? of (?:the |its |their )?([a-z -]*?)(?:emergency |contingency )?"
+                  r"(?:document|plan|programme|program|scheme|regulations?|rules|provisions|measures|guidelines?"
+                  r"|opinions?|notice|outline|policy|law|points|list)\b", _no_possessive(question.lower()))
+    words = [w for w in re.findall(r"[a-z]+", m.group(1)) if w not in EN_STOPWORDS] if m else []
+    if not words:
+        return None
+    alts = translate(words, translations)
+    return Thing(m.group(1), "en", modifiers=[(w, alts[w]) for w in words])
+
+
+FULFIL_ZH = re.compile(r"(?:到|在)?(?:\d{4}年)?(?:都|已|已经|均|全部)?(?:落实|完成|实现|兑现|做到|办到|达标)(?:了)?$")
+EN_AUX = re.compile(r"(?:^|[.?!;]\s+)(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\s+([^.?!;]*)", re.I)
+EN_DETERMINERS = {"the", "a", "an", "any", "all", "of", "its", "their", "his", "her", "this", "that", "these", "those",
+                  "some", "every", "each", "up", "out", "off", "already", "now", "still", "yet", "ever", "also"}
+EN_PREPOSITIONS = {"in", "at", "on", "for", "by", "during", "from", "with", "as", "since", "before", "after", "under"}
+
+
+def asked_yes_no_thing(question: str, lang: str, translations) -> Thing | None:
+    """What a yes/no question asks about: "小河镇有没有独立的法制工作机构" -> 机构 (法制, 工作);
+    "Did Songlin township hire a standing legal adviser?" -> adviser (standing, legal). The
+    sentence answering must speak of it; None when the question's form hides it."""
+    if lang == "zh":
+        for clause in reversed([c for c in re.split(r"[,，;；]", question) if c.strip()]):
+            text = re.sub(r"\d{4}年|[\d.]+%?|[?？]", "", clause)
+            text = FULFIL_ZH.sub("", YES_NO_ZH.sub("", text).strip())
+            text = FULFIL_ZH.sub("", re.sub(r"了$", "", text))
+            thing = _zh_thing(text.replace("的", ""))  # "败诉的行政诉讼案件": 败诉 is what is asked
+            if thing:
+                return thing
+        return None
+    asks = EN_AUX.findall(re.sub(r"\bat (?:least|most)\b", "", _no_possessive(question.lower())))
+    if len(asks) != 1:
+        return None  # "X promised …. Does the report say this is now required?": the form hides it
+    proper = frozenset(w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", _no_possessive(question)))
+    words = re.findall(r"[a-z0-9]+(?:-[a-z]+)*", asks[0])
+    places = [i for i, w in enumerate(words) if w.rstrip("s") in PLACE_WORDS_EN or w in PLACE_WORDS_EN]
+    # "Did [Songlin township] hire [a standing legal adviser] in 2024": after the place, a verb, then the thing
+    phrase, verb = [], []
+    if places and places[0] + 2 < len(words):
+        verb = [words[places[0] + 1]]
+        for w in words[places[0] + 2:]:
+            if w in EN_PREPOSITIONS:
+                break
+            phrase.append(w)
+    if not [w for w in phrase if w not in EN_DETERMINERS and w not in EN_STOPWORDS]:
+        # "Did [any community corrections subjects] in Dongpo county reoffend": the subject is the thing
+        phrase = []
+        for w in words:
+            if w in EN_PREPOSITIONS or w in PLACE_WORDS_EN or w.rstrip("s") in PLACE_WORDS_EN:
+                break
+            phrase.append(w)
+    phrase = [w for w in phrase if w not in EN_DETERMINERS and w not in proper and not w.isdigit()]
+    thing = _en_thing(" ".join(phrase), translations, proper) if phrase else None
+    if thing and verb and verb[0] not in EN_STOPWORDS:  # "lose" (败诉) picks the clause that says it
+        thing.predicate = [(verb[0], translate(verb, translations)[verb[0]])]
+    return thing
+
+
+# --- two questions in one ---------------------------------------------------------------------
+
+ZH_PAIR = re.compile(r"^(?P<pre>.*?)(?P<a>[^,;:。!?，？、和与及]+)(?:和|与|及|、)(?P<b>[^,;:。!?，？、和与及]+?)"
+                     r"(?P<post>(?:分别|各自?|各)(?:是|为|有|达到)?(?:多少|几)[^,;:。!?，？]*)[?？]?$")
+EN_SPLIT = re.compile(r",?\s+and\s+(?=(?:how|what|which|who|when|where|whether|did|does|is|are|was|were|its|their)\b)", re.I)
+EN_PAIR = re.compile(r"^(?P<pre>(?:what|how much) (?:is|was|are|were) (?:the )?)(?P<a>[a-z' -]+?) and (?:the |its |their )?"
+                     r"(?P<b>[a-z' -]+?)(?P<post>\s+(?:in|of|for|at|on|during)\b.*|[?.]?)$", re.I)
+ASKS_ZH = re.compile(r"多少|几|哪|什么|谁|是否|有没有|何时")
+
+
+def split_question(question: str, lang: str) -> list[str]:
+    """The parts of a question asking two things at once; [question] when it asks one.
+
+    "城镇和农村居民人均可支配收入分别是多少" -> 城镇…是多少 / 农村…是多少;
+    "调解了多少件纠纷，成功率是多少" -> two clauses, each with its question word;
+    "How many disputes…, and what was the success rate?" -> the two questions."""
+    q = question.strip()
+    if lang == "zh":
+        clauses = [c for c in re.split(r"[,，;；]\s*(?:以及|还有|并且|另外|同时)?", q.rstrip("?？")) if c.strip()]
+        asking = [c for c in clauses if ASKS_ZH.search(c)]
+        if len(asking) >= 2 and len(asking) == len(clauses):
+            return clauses
+        m = ZH_PAIR.match(q)
+        if m:
+            a, b, post = m.group("a"), m.group("b"), m.group("post")
+            post = re.sub(r"^(?:分别|各自?|各)", "", post)
+            a = a + _shared_tail(a, b)
+            return [f"{m.group('pre')}{a}{post}", f"{m.group('pre')}{b}{post}"]
+        return [q]
+    parts = [p.strip(" ,?") for p in EN_SPLIT.split(q) if p.strip(" ,?")]
+    if len(parts) >= 2:
+        return parts
+    m = EN_PAIR.match(q)
+    if m and not re.search(r"\b(?:between|from)\b", m.group("a")):
+        return [f"{m.group('pre')}{m.group('a')}{m.group('post')}", f"{m.group('pre')}{m.group('b')}{m.group('post')}"]
+    return [q]
+
+
+def _shared_tail(a: str, b: str) -> str:
+    """What the second of two paired phrases has that the first shares: "城镇居民" / "农村居民人均可支配收入"
+    -> "人均可支配收入" (both end in 居民); "城镇" / "农村居民人均…" -> "居民人均…" (one word for one word)."""
+    for k in range(min(len(b) - 1, len(a) + 1), 1, -1):
+        if len(a) >= 2 and b[:k].endswith(a[-2:]):  # the same head word: 城镇居民 / 农村居民
+            return b[k:]
+    aw, bw = words_of(a, keep_all=True), words_of(b, keep_all=True)
+    if len(aw) == 1 and len(bw) > 2:
+        return "".join(bw[1:])
+    return ""
+
+
 @dataclass
 class Ask:
     """A question read for what a fitting answer must hold."""
 
-    qtype: str  # quantity, when, who, name, list, why or fact
+    qtype: str  # quantity, when, who, name, list, why, yesno or fact
     units: tuple[str, ...] | None = None  # for quantities: the units allowed (None: any count)
-    things: list[tuple[str, list[str]]] = field(default_factory=list)  # what a count must count
-    multi: bool = False  # asks for two facts ("几次…多少…")
+    aspect: str = "level"  # for quantities: level, growth, share or completion
+    per_capita: bool = False  # for quantities: a per-capita value (人均…元), and only then
+    things: list[Thing] = field(default_factory=list)  # what a figure (or title) must be about
     focus: list[str] = field(default_factory=list)  # who-questions: the role asked about
     years: set[str] = field(default_factory=set)  # years a passage must speak of
+    metadata: tuple[str, ...] = ()  # header fields asked for (who issued the report, when)
+    title_kinds: tuple[str, ...] | None = None  # asks a document's name in 《》: the kinds that fit
+    text: str = ""  # the question (or this part of it)
+    parts: list["Ask"] = field(default_factory=list)  # two facts asked at once: one Ask each
+
+    @property
+    def multi(self) -> bool:
+        return len(self.parts) > 1
 
 
 def read_question(query, qtype: str, translations: dict[str, list[str]]) -> Ask:
     """The Ask of a retrieval Query (its text and language) whose type is already known."""
+    ask = _read(query.text, query.lang, qtype, translations)
+    parts = split_question(query.text, query.lang)
+    if len(parts) > 1 and not ask.metadata:
+        for part in parts:
+            ptype = question_type(part, query.lang)
+            if ptype in ("fact", "list", "yesno") and qtype == "quantity":
+                ptype = "quantity"  # "…，成功率呢": the part keeps the question's type
+            sub = _read(part, query.lang, ptype, translations)
+            if ptype == "quantity" and sub.units is None and sub.aspect == "level" and not sub.things:
+                sub.units = ask.units  # "分别是多少" shares its unit with the whole
+            ask.parts.append(sub)
+    return ask
+
+
+def _read(text: str, lang: str, qtype: str, translations) -> Ask:
+    class _Q:  # asked_things reads only these two fields
+        pass
+    q = _Q()
+    q.text, q.lang = text, lang
+    metadata = asked_metadata(text) if qtype not in ("list", "why") else ()
+    title_kinds = asked_title_kind(text, lang) if not metadata and qtype in ("name", "fact", "list", "who") else None
     quantity = qtype == "quantity"
+    aspect = asked_aspect(text, lang) if quantity else "level"
+    things = asked_things(q, translations) if quantity else []
+    if title_kinds is not None:
+        qtype = "name"
+        things = [t for t in [asked_title_thing(text, lang, translations)] if t]
+    if qtype == "yesno":
+        things = [t for t in [asked_yes_no_thing(text, lang, translations)] if t]
     return Ask(qtype=qtype,
-               units=asked_units(query.text, query.lang) if quantity else None,
-               things=asked_things(query, translations) if quantity else [],
-               multi=bool(MULTI_ASK.search(query.text)),
-               focus=who_focus(query.text) if qtype == "who" and query.lang == "zh" else [],
-               years=set(YEAR.findall(query.text)))
+               units=asked_units(text, lang, aspect) if quantity else None,
+               aspect=aspect,
+               per_capita=quantity and bool(PER_CAPITA_CUE.search(text)),
+               things=things,
+               focus=who_focus(text) if qtype == "who" and lang == "zh" else [],
+               years=set(YEAR.findall(text)),
+               metadata=metadata,
+               title_kinds=title_kinds,
+               text=text)
