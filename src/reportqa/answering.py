@@ -16,6 +16,7 @@ related citations.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -235,7 +236,7 @@ def _is_modifier(text: str, m: re.Match) -> bool:
 
 
 def _names(text: str) -> list[str]:
-    """Person names: 2-4 characters tagged as a name, starting with a surname, not the start of a place
+    """Person names: 2-3 characters (jieba tags four-character phrases such as 严格执法 nr too) tagged as a name, starting with a surname, not the start of a place
     ("白沙街道" is a place, not Mr Bai Sha)."""
     import jieba.posseg as pseg
 
@@ -243,7 +244,7 @@ def _names(text: str) -> list[str]:
     for w in pseg.cut(text):
         after = text[pos + len(w.word):pos + len(w.word) + 2]
         pos += len(w.word)
-        if w.flag == "nr" and 2 <= len(w.word) <= 4 and w.word[0] in SURNAMES and not PLACE_AFTER.match(after):
+        if w.flag == "nr" and 2 <= len(w.word) <= 3 and w.word[0] in SURNAMES and not PLACE_AFTER.match(after):
             out.append(w.word)
     return out
 
@@ -575,6 +576,10 @@ class Answerer:
             return "loose"  # 普法资料 / 宣传资料; 城镇居民 / 农村居民 fails on 城镇
         if not any(w in self.vocab for w in [word] + pieces + alts[1:]):
             return "unknown"
+        if _is_verb(word):  # the act done to what is counted may be said in other words: 调处 / 调解 纠纷
+            near = [w for w in words_of(where) if set(w) & set(word)]
+            if near and max(self._similarity(word, w) for w in near) >= self.HEAD_SIMILARITY:
+                return "loose"
         return None
 
     def _fits_title(self, title: str, ask: Ask, where: str) -> bool:
@@ -776,6 +781,15 @@ class Answerer:
 
 def _all(groups: list[list[str]]) -> list[str]:
     return sorted({a for alts in groups for a in alts if a}, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_verb(word: str) -> bool:
+    """Whether jieba reads a word alone as one verb (调处, 化解), not a noun or an attribute (专职)."""
+    import jieba.posseg as pseg
+
+    tagged = list(pseg.cut(word))
+    return len(tagged) == 1 and tagged[0].flag in ("v", "vd", "vi")
 
 
 def _pieces(word: str) -> list[str]:

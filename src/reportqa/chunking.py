@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from .corpus import Document, metadata_text
+from .corpus import Document, metadata_text, normalise
 
 METADATA_SECTION = "文档信息"
 # After NFKC: 。！？； -> 。!?; ; a line break also ends a sentence (headings).
@@ -53,7 +53,7 @@ class Sentence:
 
 def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Chunk]:
     """The metadata chunk, then one chunk per section body, split to fit chunk_size."""
-    chunks = [Chunk(first_id, doc.doc_id, doc.title, [METADATA_SECTION], metadata_text(doc.metadata),
+    chunks = [Chunk(first_id, doc.doc_id, doc.title, [METADATA_SECTION], header_and_signature(doc),
                     0, doc.header_end, dict(doc.metadata), kind="metadata")]
     for sec, path in doc.root.walk():
         own_end = sec.children[0].start if sec.children else sec.end
@@ -65,6 +65,24 @@ def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Ch
             chunks.append(Chunk(first_id + len(chunks), doc.doc_id, doc.title, list(path),
                                 doc.text[start:end], start, end, dict(doc.metadata)))
     return chunks
+
+
+def header_and_signature(doc: Document) -> str:
+    """The metadata passage as the report prints it: its header, then its signature. Metadata the file
+    format gave but the text lacks (a portal page's date) follows, labelled. The labelled, bilingual
+    form of every field (`metadata_text`) is what is searched."""
+    parts = [p for p in (doc.text[:doc.header_end].strip(), doc.text[doc.signature_start:].strip()) if p]
+    shown = re.sub(r"\s+", "", normalise("".join(parts)))
+    extra = {k: v for k, v in doc.metadata.items()
+             if k != "title" and re.sub(r"\s+", "", normalise(v)) not in shown}
+    return "\n".join(parts + ([metadata_text(extra)] if extra else []))
+
+
+def search_text(chunk: Chunk) -> str:
+    """What is embedded and tokenised for a chunk: its headings, then its text (for the metadata
+    passage, its fields labelled in Chinese and English, so "who published this" finds it)."""
+    body = metadata_text(chunk.metadata) if chunk.kind == "metadata" else chunk.text
+    return " › ".join(chunk.section_path) + "\n" + body
 
 
 def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
@@ -88,9 +106,9 @@ def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]
 
 def split_sentences(chunk: Chunk, norm: str) -> list[Sentence]:
     """Sentences of a chunk, with offsets; for the metadata chunk, its lines."""
-    if chunk.kind == "metadata":  # its lines, but the title: it names the report, it answers nothing
-        title = metadata_text({"title": chunk.title})
-        return [Sentence(chunk.chunk_id, -1, -1, line) for line in chunk.text.split("\n") if line != title]
+    if chunk.kind == "metadata":  # its labelled fields, but the title: it names the report, it answers nothing
+        fields = {k: v for k, v in chunk.metadata.items() if k != "title"}
+        return [Sentence(chunk.chunk_id, -1, -1, line) for line in metadata_text(fields).split("\n") if line]
     out = []
     for m in SENTENCE_SPLIT.finditer(norm, chunk.start, chunk.end):
         s, e = m.start(), m.end()

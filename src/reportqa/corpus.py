@@ -404,11 +404,16 @@ class DocMeta:
         return [n for n in dict.fromkeys((self.place, self.short)) if len(n) >= 2]
 
     def label(self, lang: str = "zh") -> str:
-        """'小河镇2024年' / 'Xiaohe town, 2024': how an answer names the report it comes from."""
+        """'小河镇2024年' / 'Xiaohe town, 2024': how an answer names the report it comes from; a
+        department's report is named by the department ('东坡县司法局2024年')."""
+        body = self.issuer if self.level == "部门" and self.place and self.place in self.issuer else ""
         if lang == "zh":
-            return f"{self.place}{self.year}年" if self.year else self.place
+            name = body or self.place
+            return f"{name}{self.year}年" if self.year else name
         suffix = next((s for s in PLACE_SUFFIXES if self.place.endswith(s)), "")
         name = (self.pinyin.capitalize() + " " + LEVELS_EN.get(suffix, "")).strip() if self.pinyin else self.place
+        if body:
+            name = f"{body} ({name})"
         return f"{name}, {self.year}" if self.year else name
 
     def to_dict(self) -> dict:

@@ -28,7 +28,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .chunking import Chunk, Sentence, chunk_document, split_sentences
+from .chunking import Chunk, Sentence, chunk_document, search_text, split_sentences
 from .config import DEFAULT_MODEL, Settings
 from .corpus import YEAR, DocMeta, Document, corpus_files, load_document, parse_document, sidecar_of
 from .errors import CorpusError, IndexStoreError
@@ -37,7 +37,7 @@ from .lexical import BM25, build_translations, pinyin, tokenize
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 4
-CHUNKER_VERSION = 8  # bump when the parser or chunker changes its output
+CHUNKER_VERSION = 9  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 
 
@@ -100,11 +100,6 @@ def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:
     if report_year and not set(YEAR.findall(chunk.section)) - {str(report_year)}:
         years.add(str(report_year))
     return years
-
-
-def search_text(chunk: Chunk) -> str:
-    """What is embedded and tokenised for a chunk: its headings, then its text."""
-    return " › ".join(chunk.section_path) + "\n" + chunk.text
 
 
 def expected_model_id(model: str) -> str:
