@@ -83,8 +83,11 @@ NOT_FOUND = {"zh": "报告中未找到这个问题的答案。以下是最接近
              "en": "The report does not say. The nearest passages are listed for reference."}
 META_LABELS = {"source": ("发布单位", "published by"), "issuer": ("落款单位", "issued and signed by"),
                "author": ("作者", "written by"), "published": ("发布时间", "published on"),
-               "signed": ("落款日期", "signed on"), "doc_number": ("发文字号", "document number")}
-META_FALLBACK = {"source": "issuer", "issuer": "source", "published": "signed", "signed": "published"}
+               "signed": ("落款日期", "signed on"), "doc_number": ("发文字号", "document number"),
+               "byline": ("报告人", "delivered by"), "subtitle": ("时间和场合", "delivered")}
+META_FALLBACK = {"source": "issuer", "issuer": "source", "published": "signed", "signed": "published",
+                 "byline": "issuer", "subtitle": "signed"}
+META_DATES = ("published", "signed", "subtitle")
 
 
 @dataclass
@@ -431,7 +434,8 @@ class Answerer:
             while lo > 0 and covs[lo] == 0 and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
         elif qtype == "who":  # the clause naming the role asked about: "以镇党委书记为组长"
-            hits = [sum(f in words_of(text[a:b], keep_all=True) for f in ask.focus) for a, b in parts]
+            # the role asked for ("…由谁当组长": 组长) weighs more than the body it belongs to (领导小组)
+            hits = [sum((k + 1) * (f in text[a:b]) for k, f in enumerate(ask.focus)) for a, b in parts]
             best = max(range(len(parts)), key=lambda i: (hits[i], covs[i], -i))
             lo = hi = best
             if parts[best][1] - parts[best][0] < 8 and best > 0:
@@ -710,9 +714,10 @@ class Answerer:
             said = []
             for k, v in values:
                 label = META_LABELS[k][1]
-                if k in ("published", "signed"):
-                    date = _english_fact(v, "")
-                    said.append(f"on {date}" if said else f"{label} {date}")
+                if k in META_DATES:
+                    m = DATE.search(v)
+                    date = _english_fact(m.group(0) if m else v, "")
+                    said.append(f"on {date}" if said else f"{label} on {date}" if k == "subtitle" else f"{label} {date}")
                 else:
                     said.append(f"{label} {v}")
             text = " ".join(said)

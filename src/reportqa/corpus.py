@@ -367,6 +367,15 @@ KINDS = [("统计公报", re.compile(r"统计公报|国民经济和社会发展"
          ("法治政府建设报告", re.compile(r"法治政府建设|依法行政")), ("预算报告", re.compile(r"预算|决算")),
          ("工作要点", re.compile(r"要点")), ("工作计划", re.compile(r"计划|规划")),
          ("工作总结", re.compile(r"总结")), ("年度报告", re.compile(r"年度报告|年报")), ("报告", re.compile(r"报告"))]
+# How a question names a kind of report, in either language (the generic 报告 names none).
+KIND_ASKED = {"统计公报": re.compile(r"统计公报|公报|\bstatistic(?:al|s) (?:bulletin|communiqu)|\bbulletin\b|\bcommuniqu", re.I),
+              "政府工作报告": re.compile(r"政府工作报告|\bgovernment work report\b|\bwork report\b", re.I),
+              "法治政府建设报告": re.compile(r"法治政府建设|法治政府|依法行政|\brule[- ]of[- ]law\b", re.I),
+              "预算报告": re.compile(r"预算报告|决算报告|\bbudget report\b", re.I),
+              "工作要点": re.compile(r"工作要点|\bwork points\b", re.I),
+              "工作计划": re.compile(r"工作计划|\bwork plan\b", re.I),
+              "工作总结": re.compile(r"工作总结|总结|\b(?:work )?summary\b", re.I),
+              "年度报告": re.compile(r"年度报告|年报|\bannual report\b", re.I)}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ Layout of `index/` (the directory from Settings.index_dir):
     index/active/chunks.faiss    inner-product FAISS index over normalised chunk vectors
     index/active/sentences.npy   one normalised vector per sentence, for answer extraction
     index/active/lexical.json    BM25 tokens per chunk and sentence, English->Chinese terms
+    index/active/words.npy       one vector per Chinese corpus word, for English words no dictionary knows
 
 A build writes a temporary sibling directory and swaps it in with renames, so
 a crash mid-build leaves the previous index (or none), never half of one. A
@@ -36,7 +37,7 @@ from .lexical import BM25, build_translations, pinyin, tokenize
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 CHUNKER_VERSION = 9  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 
@@ -52,6 +53,8 @@ class Index:
     chunk_tokens: list[list[str]]
     sentence_tokens: list[list[str]]
     translations: dict[str, list[str]]
+    bridge_words: list[str] = field(default_factory=list)  # Chinese corpus words, for English look-ups
+    bridge_vectors: np.ndarray | None = None  # their normalised vectors, row for row
     bm25: BM25 = field(init=False)
     sentence_chunk: np.ndarray = field(init=False)  # chunk id of each sentence
     chunk_doc: np.ndarray = field(init=False)  # position in `doc_ids` of each chunk's report
@@ -144,6 +147,11 @@ def stale_reason(settings: Settings) -> str | None:
     return None
 
 
+def bridge_vocabulary(vocab: set[str]) -> list[str]:
+    """The Chinese words an English word may be matched to by meaning: two to six characters."""
+    return sorted(t for t in vocab if 2 <= len(t) <= 6 and all("\u4e00" <= c <= "\u9fff" for c in t))
+
+
 def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -199,6 +207,8 @@ def build(settings: Settings, encoder) -> Path:
     sentence_tokens = [tokenize(s.text) for s in sentences]
     vocab = {t for toks in chunk_tokens for t in toks}
     known = _previous_vectors(settings, encoder.model_id)
+    bridge = bridge_vocabulary(vocab)
+    bridge_vecs, _ = _encode(encoder, bridge, known)
     chunk_vecs, new_chunks = _encode(encoder, [search_text(c) for c in chunks], known)
     sentence_vecs, new_sentences = _encode(encoder, [s.text for s in sentences], known)
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -232,7 +242,8 @@ def build(settings: Settings, encoder) -> Path:
         faiss.write_index(faiss_index, str(tmp / "chunks.faiss"))
         np.save(tmp / "sentences.npy", sentence_vecs)
         _write_json(tmp / "lexical.json", {"chunk_tokens": chunk_tokens, "sentence_tokens": sentence_tokens,
-                                           "translations": build_translations(vocab)})
+                                           "translations": build_translations(vocab), "bridge_words": bridge})
+        np.save(tmp / "words.npy", bridge_vecs)
         manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
         _write_json(tmp / "manifest.json", manifest)  # last: a directory without it is incomplete
         _swap_in(tmp, root / ACTIVE)
@@ -275,6 +286,7 @@ def load(index_dir: Path) -> Index:
         lexical = json.loads((d / "lexical.json").read_text(encoding="utf-8"))
         chunk_vectors = faiss.read_index(str(d / "chunks.faiss"))
         sentence_vectors = np.load(d / "sentences.npy")
+        bridge_vectors = np.load(d / "words.npy")
     except (OSError, ValueError, RuntimeError) as e:
         raise IndexStoreError(f"index at {d} is damaged ({e}); run `reportqa build`") from e
     documents = {}
@@ -289,7 +301,7 @@ def load(index_dir: Path) -> Index:
         sentences=[Sentence(*s) for s in raw["sentences"]],
         chunk_vectors=chunk_vectors, sentence_vectors=sentence_vectors,
         chunk_tokens=lexical["chunk_tokens"], sentence_tokens=lexical["sentence_tokens"],
-        translations=lexical["translations"])
+        translations=lexical["translations"], bridge_words=lexical["bridge_words"], bridge_vectors=bridge_vectors)
 
 
 def ensure(settings: Settings, encoder_factory) -> Index:

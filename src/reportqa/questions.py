@@ -50,7 +50,11 @@ QTYPE_PATTERNS_EN = [
 DOC_SELF = re.compile(r"报告|总结|公报|这份|本文|该文|\b(?:report|summary|bulletin|document|speech|communiqu)", re.I)
 META_FIELDS = [  # (what the question says, the metadata fields that answer it: who, when)
     (re.compile(r"文号|发文字号|document number|reference number", re.I), ("doc_number",)),
-    (re.compile(r"落款|签发|署名|\bsign(?:ed|s)?\b|\bdated\b|signature", re.I), ("issuer", "signed")),
+    (re.compile(r"落款|签发|署名|文末|末尾|结尾|\bsign(?:ed|s)?\b|\bdated\b|signature|\bat the (?:end|bottom)\b", re.I),
+     ("issuer", "signed")),
+    # a speech (政府工作报告): who delivered it, and when and where (its subtitle: "——2025年1月8日在…会议上")
+    (re.compile(r"作(?:的)?报告|讲话|发言|\bdeliver|\bpresent(?:ed|s)?\b|\bgave\b|\bgiven\b|\bspoke\b", re.I),
+     ("byline", "subtitle")),
     (re.compile(r"发布|印发|发文|公布|刊发|出版|\bpublish|\bpublication|\breleas|\bissu|\bput out\b|\bcome out\b"
                 r"|\bcame out\b|\bposted\b", re.I), ("source", "published")),
 ]
@@ -365,9 +369,9 @@ def who_focus(question: str) -> list[str]:
     i = words.index("谁")
     skip = {"是", "由", "的", "了", "为", "被", "让", "请"}
     before = next((w for w in reversed(words[:i]) if w not in skip), None)
-    rest = [w for w in words[i + 1:] if w not in skip and w.strip("?？")]
-    # "谁是领导小组组长" names the role last; "由谁担任" / "谁的审核" name the act first.
-    after = (rest[-1] if words[i + 1:i + 2] == ["是"] else rest[0]) if rest else None
+    rest = [w for w in words[i + 1:] if w not in skip and len(w.strip("?？")) > 1]
+    # "谁是领导小组组长", "由谁当组长" name the role last; "由谁担任", "谁的审核" name only the act.
+    after = rest[-1] if rest else None
     return [w for w in (before, after) if w and len(w) > 1]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .corpus import YEAR, Document
+from .corpus import KIND_ASKED, YEAR, Document
 from .lexical import EN_STOPWORDS, pinyin
 
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
@@ -139,7 +139,21 @@ class Scoper:
                 latest = max(self.metas[d].year for d in of_year)
                 of_year = [d for d in of_year if self.metas[d].year == latest]
             candidates = of_year
-        return Scoped(candidates, places=places, years=years)
+        return Scoped(self._of_named_kind(question, candidates), places=places, years=years)
+
+    def _of_named_kind(self, question: str, candidates: list[str]) -> list[str]:
+        """"东坡县政府工作报告里…", "the justice bureau's summary": when the question names a kind of
+        report (or, in Chinese, the department that issued it) and some candidates are of it, those;
+        otherwise all of them (a kind named loosely never empties the scope)."""
+        if len(candidates) < 2:
+            return candidates
+        named = [d for d in candidates if self.metas[d].level == "部门"
+                 and _department(self.metas[d]) and _department(self.metas[d]) in question]
+        if named:
+            return named
+        kinds = {k for k, pattern in KIND_ASKED.items() if pattern.search(question)}
+        of_kind = [d for d in candidates if self.metas[d].kind in kinds]
+        return of_kind or candidates
 
     def _matches(self, doc_id: str, s: Scope) -> bool:
         meta = self.metas[doc_id]
@@ -157,6 +171,13 @@ class Scoper:
     def latest_year(self, doc_ids: list[str]) -> int | None:
         years = [self.metas[d].year for d in doc_ids if self.metas[d].year]
         return max(years) if years else None
+
+
+def _department(meta) -> str:
+    """司法局 of 东坡县司法局: how a question names a department without its place."""
+    from .corpus import place_chain
+
+    return place_chain(meta.issuer)[1] if meta.issuer else ""
 
 
 def _short(place: str) -> str:

@@ -92,7 +92,7 @@ class QAService:
                 query = self.retriever.analyse(f"{previous} {q}", lang, year)
         query.scope = mask
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
-        ask = read_question(query, qtype, self.index.translations)
+        ask = read_question(query, qtype, query.translations or self.index.translations)
         ask.years = {str(y) for y in scoped.years}  # years named, not those read from 去年/明年
         found, text, order, quotes = self.answerer.answer(query, hits, ask)
         order = [cid for cid in order if query.allows(cid)]
