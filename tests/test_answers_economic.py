@@ -113,3 +113,18 @@ def test_figures_know_their_aspect_and_what_they_measure():
     assert figs["21580元"].per_capita and figs["21580元"].aspect == "level"
     assert figs["6.7%"].aspect == "growth" and figs["6.7%"].per_capita
     assert figs["8.3%"].aspect == "growth"  # 增加值 (value added) is a level; 增长 makes it a growth
+
+
+def test_a_fall_in_population_is_answered_in_people_not_with_a_rate_of_it(bulletin):
+    a = bulletin.ask("云溪县常住人口比上年末减少了多少？")
+    assert a.found and a.answer.startswith("0.31万人："), a.answer  # not 城镇化率's 1.1个百分点
+
+
+def test_two_balances_asked_at_once_get_their_own_figures(bulletin):
+    a = bulletin.ask("云溪县存款余额和贷款余额分别是多少？")
+    assert a.found and "412.8亿元" in a.answer and "305.6亿元" in a.answer, a.answer
+
+
+def test_a_grade_the_report_does_not_give_is_declined(bulletin):
+    a = bulletin.ask("云溪县有多少个3A级景区？")  # it gives 14 A-grade, 3 of them 4A
+    assert not a.found, a.answer

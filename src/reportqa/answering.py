@@ -24,8 +24,8 @@ from decimal import Decimal, InvalidOperation
 from .chunking import Chunk
 from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
-from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, SIZE_UNITS,
-                        Ask, Thing)
+from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
+                        SIZE_UNITS, Ask, Thing)
 
 # Numbers written in digits or Chinese numerals, with a measure word, a unit or a percent sign.
 QUANTITY = re.compile(
@@ -51,6 +51,7 @@ PER_CAPITA_TEXT = re.compile(r"人均|每千|每万|每百|平均每")
 # Words between a noun and its figure: "培训人数达到120人次", "分别达到43260元".
 LINKING = re.compile(r"(?:分别|各|共计|合计|总计|累计|共|计|达到了?|达|为|是|约|近|超过|突破|逾|有|完成|实现|保持在?|稳定在"
                      r"|控制在|增至|不少于|不低于|了|的|在|:|\s)+$")
+RATE_HEAD = re.compile(r"(?:率|比例|比重|占比|指数)$")  # a figure's words ending in a rate: it measures a rate
 PAIRING = re.compile(r"^[、和与及以及分别\s]*$")  # "43260元、21580元", "4.9%和6.7%": the same measure again
 
 # A clause that says something is not so: 尚未, 没有, 未, 无 … (not 不断, 不少于, 无论, 未来).
@@ -393,12 +394,16 @@ class Answerer:
             # Chinese words must be in the sentence; English ones, matched through a dictionary, in the passage
             where = f"{text if query.lang == 'zh' else chunk.text} {chunk.section} {chunk.title}"
             figs = []
-            for f in figures_in(text, parts):
+            found = figures_in(text, parts)
+            rates = bool(RATIO_CUE.search(ask.text or query.text))  # "调解成功率", "what share": a rate asked
+            for f in found:
                 seen = f  # "经济增长目标是:地区生产总值增长6%": what grows may be said in the clause before
                 if ask.aspect != "level":
                     seen = replace(f, subject=f.subject + text[parts[max(f.clause - 1, 0)][0]:f.start])
                 clause = text[parts[f.clause][0]:f.end]
-                how = [self._measures(t, seen, where, clause) for t in ask.things] if _fits(f, ask) else [None]
+                siblings = _parallel(f, found)
+                how = ([self._measures(t, seen, where, clause, siblings, rates) for t in ask.things]
+                       if _fits(f, ask) else [None])
                 if all(how):
                     figs.append((f, "loose" not in how))
             if not figs:
@@ -494,18 +499,20 @@ class Answerer:
 
     # --- is this figure (or title) of the thing asked? ------------------------------------------
 
-    def _measures(self, thing: Thing, fig: Figure, where: str, clause: str = "") -> str | None:
+    def _measures(self, thing: Thing, fig: Figure, where: str, clause: str = "",
+                  siblings: list[str] = (), rates: bool = False) -> str | None:
         """Whether a figure measures the thing asked: the asked noun names what the figure counts
         (the same word, or for a compound its last part - 业务培训 / 执法人员培训 -, or a paraphrase
         the encoder vouches for - 案子 / 案件, consultations / 咨询), and every other asked word the
-        report uses is in the sentence, its headings or the report's title. Any loose match also
-        needs the asked phrase as a whole to resemble the figure's words."""
+        report uses is in the sentence, its headings or the report's title, and not only in the words
+        of another figure of the sentence ("存款余额412.8亿元；贷款余额305.6亿元": 贷款 names the second).
+        Any loose match also needs the asked phrase as a whole to resemble the figure's words."""
         person = _pieces(thing.heads[0][0])
         if person[-1] in PERSON_NOUNS and fig.unit in PEOPLE_UNITS:
             # "多少名执法人员" / 培训人数达到120人次: the unit says these are people; 执法 must still be said
             tried = [(0, "exact", [(p, [p]) for p in person[:-1]])]
         else:
-            tried = [(i, *self._head_match(word, alts, fig.subject, thing.lang, thing.phrase))
+            tried = [(i, *self._head_match(word, alts, fig.subject, thing.lang, thing.phrase, figure=not rates))
                      for i, (word, alts) in enumerate(thing.heads)]
         tried = [t for t in tried if t[1]]  # an exact head first: "publicity" of "publicity events"
         if not tried:
@@ -519,10 +526,14 @@ class Answerer:
         # 业务 of 业务培训 must still be said somewhere
         others = list(thing.modifiers) + rest
         head_exact = not loose
+        own = f"{fig.subject} {clause}"
         for word, alts in others:
-            how = self._word_in(word, alts, where, thing.lang)
+            how = self._word_in(word, alts, where, thing.lang, fig.subject)
             if how is None:
                 return None
+            if how == "exact" and not any(a and a in own for a in alts) \
+                    and any(a and a in other for a in alts for other in siblings):
+                return None  # the word names another figure of the sentence
             loose = loose or how != "exact"
         if loose and max(self._similarity(thing.phrase, t) for t in (fig.subject, clause or fig.subject)) \
                 < self.PHRASE_SIMILARITY:
@@ -541,9 +552,15 @@ class Answerer:
         return False
 
     def _head_match(self, word: str, alts: list[str], subject: str, lang: str,
-                    phrase: str = "") -> tuple[str | None, list]:
-        """('exact' | 'loose' | None, the parts of a Chinese compound left to find elsewhere)."""
-        if any(a and a in subject for a in alts):
+                    phrase: str = "", figure: bool = False) -> tuple[str | None, list]:
+        """('exact' | 'loose' | None, the parts of a Chinese compound left to find elsewhere). For a
+        figure's words, a head followed by a rate is not the thing: "常住人口城镇化率" is a rate of
+        the population, not the population."""
+        at = [a for a in alts if a and a in subject]
+        if at:
+            rest = subject[subject.rfind(at[0]) + len(at[0]):]
+            if figure and RATE_HEAD.search(rest) and not RATE_HEAD.search(word):
+                return None, []
             return "exact", []
         words = words_of(subject)
         # the subject, its words, and for English its runs of two and three words ("社区矫正对象")
@@ -565,18 +582,24 @@ class Answerer:
                 return "loose", []
         return None, []
 
-    def _word_in(self, word: str, alts: list[str], where: str, lang: str) -> str | None:
+    def _word_in(self, word: str, alts: list[str], where: str, lang: str, subject: str = "") -> str | None:
         """'exact' when the word (or a corpus word it stands for) is there; 'loose' when a Chinese
         word shares its characters; 'unknown' when the report never uses it (a paraphrase, not a
         different thing); None when the report uses it elsewhere but not here."""
         if any(a and a in where for a in alts):
             return "exact"
+        if re.search(r"[0-9a-z]", word) and lang == "zh":
+            # a code ("3A级", "5G") is said as it is or not at all: "4A级景区" is not a 3A one
+            return "exact" if word.lower() in where.lower() else None
         if lang != "zh":  # a bulletin's indicator name is exact; a dictionary sense only a guess
             return None if set(alts) & INDICATOR_WORDS else "loose" if alts else "unknown"
         pieces = _pieces(word)
         # a two-character part may be said in other words sharing its last character, the kind of
-        # thing it is (普法 / 法治宣传: 法); sharing the first says another of its kind (第二 / 第一)
-        if all(p in where or (len(p) == 2 and p[-1] in where) for p in pieces):
+        # thing it is (普法 / 法治宣传: 法); sharing the first says another of its kind (第二 / 第一),
+        # and so do the figure's own words when one differs only in its first (存款余额 for 贷款, 出口 / 进口)
+        contrast = {w for w in words_of(subject) if len(w) == 2}
+        if all(p in where or (len(p) == 2 and p[-1] in where and not any(
+                w[-1] == p[-1] and w[0] != p[0] for w in contrast)) for p in pieces):
             return "loose"  # 普法资料 / 宣传资料; 城镇居民 / 农村居民 fails on 城镇
         if not any(w in self.vocab for w in [word] + pieces + alts[1:]):
             return "unknown"
@@ -782,6 +805,20 @@ class Answerer:
         if query.lang == "zh":
             return "；".join(pieces)
         return "According to the report, " + "; ".join(pieces)
+
+
+def _parallel(fig: Figure, figures: list[Figure]) -> list[str]:
+    """The words of the figures measured side by side with this one: the same head, each with a word
+    of its own ("存款余额412.8亿元；贷款余额305.6亿元"); not the ones it continues ("培训6次，培训92人次")
+    or measures a rate of ("化解纠纷230件，调解成功率97%")."""
+    own = words_of(fig.subject)
+    out = []
+    for g in figures:
+        other = words_of(g.subject)
+        if g is not fig and own and other and own[-1] == other[-1] and set(own) - set(other) \
+                and set(other) - set(own):
+            out.append(g.subject)
+    return out
 
 
 def _all(groups: list[list[str]]) -> list[str]:

@@ -168,8 +168,9 @@ def asked_units(question: str, lang: str, aspect: str = "level") -> tuple[str, .
     if aspect in ("share", "completion"):
         return ("%",)
     named = _named_units(question, lang)
-    if aspect == "growth":
-        return named or ("%", "个百分点")
+    if aspect == "growth":  # a change is a rate, or in the units of what changes (人口减少0.31万人)
+        level = asked_units(question, lang) if not RATIO_CUE.search(question) else None
+        return named or ("%", "个百分点") + tuple(u for u in level or () if u not in RATE_UNITS)
     if RATIO_CUE.search(question):
         return RATE_UNITS
     if named:

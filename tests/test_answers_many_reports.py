@@ -1,0 +1,46 @@
+"""Answers over many reports: the kind of report or the department a question names chooses among a
+place's reports; speeches and signatures answer who and when; English words no dictionary knows."""
+
+
+def test_a_named_kind_of_report_chooses_it_among_the_places_reports(multi_service):
+    # 东坡县 has a government work report and its justice bureau's summary
+    a = multi_service.ask("On what date was Dongpo county's government work report delivered?")
+    assert a.found and a.citations[0].doc == "dongpo-county-2024", a.citations[0].doc
+    assert "8 January 2025" in a.answer, a.answer
+
+
+def test_a_named_department_chooses_its_report(multi_service):
+    a = multi_service.ask("东坡县司法局办理了多少件公证？")
+    assert a.found and a.answer.startswith("3412件：") and a.citations[0].doc == "judicial-bureau-2024", a.answer
+    assert "东坡县司法局2024年" in a.answer  # a department's answer names the department
+
+
+def test_who_delivered_a_speech_comes_from_its_byline(multi_service):
+    a = multi_service.ask("Who delivered the Dongpo county government work report?")
+    assert a.found and "贺立川" in a.answer, a.answer
+
+
+def test_the_date_at_the_end_of_a_report_is_its_signature_date(multi_service):
+    a = multi_service.ask("What date appears at the end of the Baisha work summary?")
+    assert a.found and "26 December 2024" in a.answer, a.answer
+    assert "2024年12月26日" in a.citations[0].text  # the report's own signature, quoted as printed
+
+
+def test_an_english_word_no_dictionary_links_is_matched_by_meaning(multi_service):
+    a = multi_service.ask("How many administrative penalty cases did Baisha subdistrict handle?")  # 处罚
+    assert a.found and "217" in a.answer, a.answer
+
+
+def test_who_holds_a_role_quotes_the_clause_naming_the_role(multi_service):
+    a = multi_service.ask("松林乡法治政府建设领导小组由谁当组长？")
+    assert a.found and "乡党委书记任组长" in a.answer, a.answer
+
+
+def test_a_four_character_phrase_is_not_a_persons_name(multi_service):
+    a = multi_service.ask("白沙街道办事处主任叫什么名字？")  # jieba tags 严格执法 as a name
+    assert not a.found, a.answer
+
+
+def test_a_verb_said_in_other_words_still_counts_the_thing(multi_service):
+    a = multi_service.ask("东坡县2024年全县人民调解组织共调处纠纷多少件？")  # the report says 调解
+    assert a.found and a.answer.startswith("3268件："), a.answer
