@@ -44,3 +44,20 @@ def test_a_four_character_phrase_is_not_a_persons_name(multi_service):
 def test_a_verb_said_in_other_words_still_counts_the_thing(multi_service):
     a = multi_service.ask("东坡县2024年全县人民调解组织共调处纠纷多少件？")  # the report says 调解
     assert a.found and a.answer.startswith("3268件："), a.answer
+
+
+def test_what_a_report_promised_is_its_plans_section_whatever_its_heading(multi_service):
+    a = multi_service.ask("小河镇在2023年的报告里承诺2024年要做哪些事？")  # the heading says 2024年工作安排
+    assert a.found and "完成村规民约修订" in a.answer and a.citations[0].doc == "xiaohe-2023", a.answer
+
+
+def test_plans_for_a_year_come_from_the_report_of_the_year_before(multi_service):
+    a = multi_service.ask("What did Xiaohe promise to do in 2024?")
+    assert a.found and a.citations[0].doc == "xiaohe-2023" and "村规民约" in a.answer, a.answer
+    b = multi_service.ask("What did Songlin plan to do in 2025?")  # not the title of a plan
+    assert b.found and b.citations[0].doc == "songlin-2024" and "充实执法力量" in b.answer, b.answer
+
+
+def test_one_thing_among_the_plans_is_not_answered_with_all_of_them(service):
+    a = service.ask("2025年法治宣传要利用哪些新媒体？")
+    assert "共3点" not in a.answer, a.answer

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .chunking import Chunk
+from .commitments import is_plan_section
 from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
 from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
@@ -304,12 +305,17 @@ class Answerer:
             for k in range(1, len(c.section_path) + 1):
                 first_chunk.setdefault((c.doc_id, tuple(c.section_path[:k])), c.chunk_id)
         self.lists: list[tuple[set[str], list[str], list[int]]] = []
+        # Sections of plans for a later year (not fixes of this year's problems): what "承诺要做哪些事",
+        # "what are the plans" asks for, whatever the heading calls them; per report.
+        self.plans: dict[str, list[tuple[list[str], list[int]]]] = {}
         for doc in index.documents.values():
             for sec, path in doc.root.walk():
                 ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in sec.children]
                 if len(sec.children) >= 2 and -1 not in ids:
                     labels = [strip_marker(item.title) for item in sec.children]
                     self.lists.append((set(tokenize(strip_marker(sec.title))), labels, ids))
+                    if is_plan_section(sec, doc.meta.year):
+                        self.plans.setdefault(doc.doc_id, []).append((labels, ids))
 
     def named_list(self, query) -> tuple[list[str], list[int]] | None:
         """The parts of the section a list or why question names: every term of the section's title
@@ -325,6 +331,16 @@ class Answerer:
             if title_share + question_share > best_fit:
                 best, best_fit = (labels, ids), title_share + question_share
         return best
+
+    def plan_list(self, query, hits) -> tuple[list[str], list[int]] | None:
+        """The plans section of the report the question is about (the best passage's report, within
+        the question's scope) for "what did X promise to do", "what are the plans for 2025"."""
+        for hit in hits:
+            doc = self.index.chunks[hit.chunk_id].doc_id
+            plans = [(labels, ids) for labels, ids in self.plans.get(doc, []) if all(query.allows(i) for i in ids)]
+            if plans:
+                return plans[0]
+        return None
 
     # --- candidates ---------------------------------------------------------------------------
 
@@ -456,12 +472,17 @@ class Answerer:
                 return None
             words = [alts for t in ask.things for _, alts in t.predicate + t.heads + t.modifiers]
             said = [[any(a and a in text[s_:e_] for a in alts) for alts in words] for s_, e_ in parts]
+            if query.lang != "zh":
+                # a dictionary's senses of the noun are loose ("rules" gives 法治 as well as 规定): once the
+                # sentence names the thing, the clause saying most of the question answers it
+                inside = [i for i in range(len(parts)) if any(said[i])]
             denied = [bool(re.search(rf"(?:{NEGATION.pattern})[^,;。]{{0,2}}(?:{'|'.join(map(re.escape, _all(words)))})",
                                      DOUBLE_NEGATION.sub("", text[s_:e_]))) if words else False for s_, e_ in parts]
             # the clause saying the asked act ("lose" -> 败诉) first, then one denying an asked word
             # ("无败诉案件"), then the one saying most of what is asked
-            best = max(inside, key=lambda i: (said[i][:1] == [True] and bool(ask.things[0].predicate),
-                                              denied[i], sum(said[i]), covs[i], -i))
+            english = query.lang != "zh"
+            best = max(inside, key=lambda i: (said[i][:1] == [True] and bool(ask.things[0].predicate), denied[i],
+                                              covs[i] if english else 0, sum(said[i]), covs[i], -i))
             negated = bool(NEGATION.search(DOUBLE_NEGATION.sub("", text[parts[best][0]:parts[best][1]])))
             lo = hi = best
             if parts[best][1] - parts[best][0] < 12 and best + 1 < len(parts):
@@ -637,6 +658,8 @@ class Answerer:
         if ask.metadata:
             return self.answer_metadata(query, hits, ask)
         named = self.named_list(query) if ask.qtype in ("list", "why") else None
+        if named is None and ask.plans:
+            named = self.plan_list(query, hits)
         if named:
             labels, ids = named
             quotes = {cid: self._opening(cid) for cid in ids}

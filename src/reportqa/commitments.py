@@ -61,6 +61,11 @@ def _promising(section, year: int | None) -> bool:
     return _is_heading(section) and (bool(PLAN_WORDS.search(section.title)) or _later_year(section.title, year))
 
 
+def is_plan_section(section, year: int | None) -> bool:
+    """A heading announcing plans for later (安排/计划/打算 …, or a year after the report's), not fixes."""
+    return _promising(section, year) and not FIX_WORDS.search(section.title)
+
+
 def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
     for line in text[start:end].split("\n"):

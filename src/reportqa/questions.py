@@ -33,7 +33,7 @@ QTYPE_PATTERNS_ZH = [
     ("quantity", re.compile(r"多少|(?<!哪)几\s*(?:个|次|年|人次|场次|[件场人名项份户家所条篇期批级天吨亩起例座处台辆套株])"
                             r"|比例|百分之|占比|比重|率是|率为|率有|人口|面积|产值|收入|预算|金额|总额|生产总值|gdp"
                             r"|增长了?多少|增速|增幅", re.I)),
-    ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面")),
+    ("list", re.compile(r"哪些|哪几|有什么|包括什么|包括哪|指的是什么|指什么|哪些方面|(?:要|将|打算|计划|准备)[做干办]什么")),
     ("why", re.compile(r"为什么|为何|原因|怎么会")),
 ]
 QTYPE_PATTERNS_EN = [
@@ -42,7 +42,8 @@ QTYPE_PATTERNS_EN = [
     ("quantity", re.compile(r"\bhow (many|much|fast)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
                             r"|revenue|income|output|spending|expenditure|investment|amount|area|share)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
-    ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b", re.I)),
+    ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b"
+                        r"|\bwhat\b.*\b(?:plan(?:s|ned)?|promise[sd]?|pledge[sd]?|intend(?:s|ed)?|aim(?:s|ed)?) to do\b", re.I)),
     ("why", re.compile(r"\bwhy\b|\breason", re.I)),
 ]
 
@@ -79,6 +80,15 @@ TITLE_KINDS_EN = {"plan": "计划", "programme": "计划", "program": "计划", 
                   "points": "要点", "regulation": "规定", "regulations": "规定", "rules": "规定", "provisions": "规定",
                   "measures": "办法", "guideline": "意见", "guidelines": "意见", "opinion": "意见", "opinions": "意见",
                   "notice": "通知", "list": "清单", "law": "法"}
+
+
+# A question asking for a report's plans as a whole ("承诺2024年要做哪些事", "what are the plans for next
+# year"), not for one thing among them ("2025年法治宣传要利用哪些新媒体").
+PLANS_ASKED = re.compile(r"(?:承诺|计划|打算|安排|准备|部署|要|将)了?要?(?:做|干|办|抓|推进)好?(?:哪些|什么|哪几)"
+                         r"|(?:哪些|什么)(?:工作)?(?:计划|安排|打算|承诺|重点工作)|(?:计划|安排|打算|承诺|重点工作)(?:有|是)(?:哪些|什么)"
+                         r"|\bwhat (?:are|were) (?:the |its |their )?(?:main |key )?(?:plans|priorities|tasks|commitments"
+                         r"|promises)\b|\bwhat\b.*\b(?:plan(?:s|ned)?|promise[sd]?|pledge[sd]?|intend(?:s|ed)?|aim(?:s|ed)?)"
+                         r" to do\b", re.I)
 
 
 def question_type(question: str, lang: str) -> str:
@@ -541,6 +551,7 @@ class Ask:
     years: set[str] = field(default_factory=set)  # years a passage must speak of
     metadata: tuple[str, ...] = ()  # header fields asked for (who issued the report, when)
     title_kinds: tuple[str, ...] | None = None  # asks a document's name in 《》: the kinds that fit
+    plans: bool = False  # asks for a report's plans as a whole (its plans section's parts)
     text: str = ""  # the question (or this part of it)
     parts: list["Ask"] = field(default_factory=list)  # two facts asked at once: one Ask each
 
@@ -571,7 +582,9 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
     q = _Q()
     q.text, q.lang = text, lang
     metadata = asked_metadata(text) if qtype not in ("list", "why") else ()
-    title_kinds = asked_title_kind(text, lang) if not metadata and qtype in ("name", "fact", "list", "who") else None
+    plans = bool(PLANS_ASKED.search(text))  # "what did X plan to do" asks for plans, not a plan's title
+    title_kinds = (asked_title_kind(text, lang) if not metadata and not plans and qtype in ("name", "fact", "list", "who")
+                   else None)
     quantity = qtype == "quantity"
     aspect = asked_aspect(text, lang) if quantity else "level"
     things = asked_things(q, translations) if quantity else []
@@ -589,4 +602,5 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
                years=set(YEAR.findall(text)),
                metadata=metadata,
                title_kinds=title_kinds,
+               plans=qtype == "list" and plans,
                text=text)

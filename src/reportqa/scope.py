@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from .corpus import KIND_ASKED, YEAR, Document
 from .lexical import EN_STOPWORDS, pinyin
+from .questions import PLANS_ASKED
 
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
 REPORT_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?度?的?[\u4e00-\u9fff]{0,12}?(?:报告|总结|公报)")
@@ -125,6 +126,9 @@ class Scoper:
         report_years = {int(y) for y in REPORT_YEAR_ZH.findall(dated) + REPORT_YEAR_EN.findall(dated)}
         if years:
             of_year = [d for d in candidates if self.metas[d].year in (report_years or years)]
+            if PLANS_ASKED.search(question) and not report_years:  # "what did X promise to do in 2024":
+                planned = [d for d in candidates if self.metas[d].year is not None and self.metas[d].year + 1 in years]
+                of_year = planned or of_year  # the plans for 2024 are in the 2023 report
             if not of_year and not report_years:  # a year after the report: its plans for that year
                 of_year = [d for d in candidates if self.metas[d].year is not None and self.metas[d].year + 1 in years]
             if not of_year:
