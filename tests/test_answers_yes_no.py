@@ -74,3 +74,15 @@ def test_yes_no_on_the_seed_report(service):
     assert yes.found and yes.answer.startswith("是：") and "专职人民调解员" in yes.answer, yes.answer
     en = service.ask("Does the town hire lawyers as its legal advisers?")
     assert en.found and en.answer.startswith("Yes.") and "律师" in en.answer, en.answer
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("Did the town hold at least four law-enforcement training sessions in 2024?", "Yes: 4 times"),
+    ("小河镇2024年是否开展了不少于5次执法培训？", "否：4次"),
+    ("Was the mediation success rate above 99%?", "No: over 97%"),
+    ("调解成功率超过95%了吗？", "是：97%以上"),
+])
+def test_a_figure_stated_in_the_question_is_checked_against_the_reports(service, question, lead):
+    a = service.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+    assert a.citations[0].quote and a.citations[0].quote in a.answer

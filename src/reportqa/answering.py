@@ -664,6 +664,10 @@ class Answerer:
             labels, ids = named
             quotes = {cid: self._opening(cid) for cid in ids}
             return True, self.format_list(query, labels), ids + [i for i in order if i not in ids], quotes
+        if ask.claim is not None and ask.count is not None:
+            checked = self.answer_claim(query, hits, ask)
+            if checked is not None:
+                return checked
         if ask.multi:
             return self.answer_parts(query, hits, ask)
         best = self.best(query, hits, ask)
@@ -694,6 +698,28 @@ class Answerer:
         i = cand.sentence
         tokens = self.path_tokens[cand.chunk.chunk_id] | set(self.index.sentence_tokens[i])
         return float(self.index.sentence_vectors[i] @ query.vector) + self.retriever.coverage(query, tokens)
+
+    def answer_claim(self, query, hits, ask: Ask) -> tuple[bool, str, list[int], dict[int, Candidate]] | None:
+        """"Did X hold at least four sessions?": the report's figure, checked against the one stated;
+        None when the report gives no such figure (the question is then read as any yes/no one)."""
+        counted = self.retriever.analyse(ask.count.text, query.lang)  # searched for as the count it states
+        counted.scope = getattr(query, "scope", None)
+        found, _ = self.retriever.search(counted, self.PASSAGES)
+        seen = {h.chunk_id for h in found}
+        hits = found + [h for h in hits if h.chunk_id not in seen]
+        best = self.best(query, hits, ask.count, passages=2 * self.PASSAGES)
+        value = _value(best.facts[0]) if best is not None and best.facts else None
+        if value is None:
+            return None
+        holds = ask.claim.holds(float(value))
+        order = [best.chunk.chunk_id] + [h.chunk_id for h in hits if h.chunk_id != best.chunk.chunk_id]
+        fact = best.facts[0]
+        if query.lang == "zh":
+            text = f"{'是' if holds else '否'}：{fact}，“{best.text}” [1]"
+        else:
+            text = (f"{'Yes' if holds else 'No'}: {_english_fact(fact, _asked_noun(ask.count.text))}. "
+                    f"According to the report: “{best.text}” [1]")
+        return True, text, order, {best.chunk.chunk_id: best}
 
     def answer_parts(self, query, hits, ask: Ask) -> tuple[bool, str, list[int], dict[int, Candidate]]:
         """Two facts asked at once: each part looked for in its own search as well as the question's,
@@ -927,6 +953,17 @@ def _english_quantity(fact: str, noun: str) -> str:
     elif bound == "以内":
         text = "within " + text
     return text if text == fact else f"{text} ({fact.strip()})"
+
+
+def _value(fact: str) -> Decimal | None:
+    """'1.3万平方米' -> 13000, '97%以上' -> 97, '6次' -> 6: a figure's number (None for Chinese numerals)."""
+    m = re.match(r"\s*([\d,.]+)\s*(万亿|万|亿|千|百)?", fact)
+    if not m:
+        return None
+    try:
+        return Decimal(m.group(1).replace(",", "")) * SCALES.get(m.group(2), Decimal(1))
+    except InvalidOperation:
+        return None
 
 
 def _english_number(value: Decimal, scaled: bool) -> str:

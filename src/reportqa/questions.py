@@ -488,6 +488,72 @@ def asked_yes_no_thing(question: str, lang: str, translations) -> Thing | None:
     return thing
 
 
+# --- a yes/no question that states a figure -------------------------------------------------------
+
+EN_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                          "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())}
+ZH_BOUNDS = {"不少于": ">=", "至少": ">=", "不低于": ">=", "达到": ">=", "超过": ">", "多于": ">", "高于": ">",
+             "不到": "<", "少于": "<", "低于": "<", "不超过": "<=", "至多": "<="}
+EN_BOUNDS = {"at least": ">=", "no fewer than": ">=", "no less than": ">=", "as many as": ">=", "more than": ">",
+             "over": ">", "above": ">", "fewer than": "<", "less than": "<", "under": "<", "at most": "<=",
+             "no more than": "<=", "exactly": "=="}
+ZH_CLAIM = re.compile(rf"(?P<bound>{'|'.join(sorted(ZH_BOUNDS, key=len, reverse=True))})\s*"
+                      rf"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]{{1,3}})\s*(?P<unit>%|人次|场次|[{MEASURES}位回轮])")
+EN_CLAIM = re.compile(rf"\b(?P<bound>{'|'.join(sorted(EN_BOUNDS, key=len, reverse=True))})\s+"
+                      rf"(?P<num>\d+(?:\.\d+)?|(?:{'|'.join(EN_NUMBERS)})\b)", re.I)
+
+
+@dataclass
+class Claim:
+    """"at least four … sessions", "不少于4次": the figure a yes/no question states, to check against the report's."""
+
+    op: str  # >=, >, <, <=, ==
+    value: float
+    text: str  # the question asked as a count ("how many … sessions"), to find the report's figure
+
+    def holds(self, figure: float) -> bool:
+        return {">=": figure >= self.value, ">": figure > self.value, "<": figure < self.value,
+                "<=": figure <= self.value, "==": figure == self.value}[self.op]
+
+
+def asked_claim(question: str, lang: str) -> Claim | None:
+    """The figure a yes/no question states with a bound ("Did X hold at least four sessions?",
+    "是否开展了不少于4次培训？"), and the question rewritten to ask for that figure; None when it states
+    none (a number without a bound, "all 12 villages", says which, not how many)."""
+    if lang == "zh":
+        m = ZH_CLAIM.search(question)
+        if not m:
+            return None
+        num = m.group("num")
+        value = float(num) if num[0].isdigit() else float(chinese_number(num))
+        asked = "是多少" if m.group("unit") == "%" else "多少" + m.group("unit")
+        text = question[:m.start()] + asked + question[m.end():]
+        text = FULFIL_ZH.sub("", YES_NO_ZH.sub("", text.rstrip("?？"))) + "？"
+    else:
+        m = EN_CLAIM.search(question)
+        if not m:
+            return None
+        num = m.group("num").lower()
+        value = float(num) if num[0].isdigit() else float(EN_NUMBERS[num])
+        rest = question[m.end():]
+        percent = re.match(r"\s*(?:%|per ?cent\b)", rest)
+        if percent:  # "Was the success rate above 95% in 2024?" -> "What was the success rate in 2024?"
+            before = re.sub(r"^\s*(?:is|was|are|were|did|does|has|had|have)\s+", "", question[:m.start()], flags=re.I)
+            text = "What was " + before.strip() + rest[percent.end():]
+        else:  # "Did X hold at least four training sessions in 2024?" -> "How many training sessions in 2024?"
+            text = "How many " + rest.strip()
+    return Claim(ZH_BOUNDS.get(m.group("bound")) if lang == "zh" else EN_BOUNDS[m.group("bound").lower()], value, text)
+
+
+def chinese_number(text: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十 -> 20, 两 -> 2 (up to 99: how counts are written in questions)."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(text, 0)
+
+
 # --- two questions in one ---------------------------------------------------------------------
 
 ZH_PAIR = re.compile(r"^(?P<pre>.*?)(?P<a>[^,;:。!?，？、和与及]+)(?:和|与|及|、)(?P<b>[^,;:。!?，？、和与及]+?)"
@@ -552,6 +618,8 @@ class Ask:
     metadata: tuple[str, ...] = ()  # header fields asked for (who issued the report, when)
     title_kinds: tuple[str, ...] | None = None  # asks a document's name in 《》: the kinds that fit
     plans: bool = False  # asks for a report's plans as a whole (its plans section's parts)
+    claim: Claim | None = None  # yes/no: the figure the question states ("at least four sessions")
+    count: "Ask | None" = None  # yes/no with a claim: the question asked as a count, to find the figure
     text: str = ""  # the question (or this part of it)
     parts: list["Ask"] = field(default_factory=list)  # two facts asked at once: one Ask each
 
@@ -591,6 +659,7 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
     if title_kinds is not None:
         qtype = "name"
         things = [t for t in [asked_title_thing(text, lang, translations)] if t]
+    claim = asked_claim(text, lang) if qtype == "yesno" else None
     if qtype == "yesno":
         things = [t for t in [asked_yes_no_thing(text, lang, translations)] if t]
     return Ask(qtype=qtype,
@@ -603,4 +672,6 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
                metadata=metadata,
                title_kinds=title_kinds,
                plans=qtype == "list" and plans,
+               claim=claim,
+               count=_read(claim.text, lang, "quantity", translations) if claim else None,
                text=text)
