@@ -61,3 +61,8 @@ def test_plans_for_a_year_come_from_the_report_of_the_year_before(multi_service)
 def test_one_thing_among_the_plans_is_not_answered_with_all_of_them(service):
     a = service.ask("2025年法治宣传要利用哪些新媒体？")
     assert "共3点" not in a.answer, a.answer
+
+
+def test_why_is_answered_where_the_report_gives_its_problems(multi_service):
+    a = multi_service.ask("松林乡为何称一些边远林区巡不到？")  # the report: 人均巡查面积大，偏远山林巡查存在盲区
+    assert a.found and "人均巡查面积大" in a.answer and "不足" in a.citations[0].section, a.answer

@@ -52,6 +52,8 @@ PER_CAPITA_TEXT = re.compile(r"人均|每千|每万|每百|平均每")
 # Words between a noun and its figure: "培训人数达到120人次", "分别达到43260元".
 LINKING = re.compile(r"(?:分别|各|共计|合计|总计|累计|共|计|达到了?|达|为|是|约|近|超过|突破|逾|有|完成|实现|保持在?|稳定在"
                      r"|控制在|增至|不少于|不低于|了|的|在|:|\s)+$")
+CAUSE_HEADING = re.compile(r"问题|不足|原因|困难|短板|差距|薄弱|挑战")
+CAUSE_TEXT = re.compile(r"由于|因为|因此|导致|造成|致使|受[^,;。]{1,8}所限|原因")
 RATE_HEAD = re.compile(r"(?:率|比例|比重|占比|指数)$")  # a figure's words ending in a rate: it measures a rate
 PAIRING = re.compile(r"^[、和与及以及分别\s]*$")  # "43260元、21580元", "4.9%和6.7%": the same measure again
 
@@ -283,6 +285,9 @@ class Answerer:
     # Encoder cosines for paraphrase: an asked noun and the words before a figure ("信访案子" /
     # "信访案件" 0.68, "consultations" / "咨询" 0.78; "委员会" / "矛盾纠纷" 0.22, "会议" / "汇报" 0.42),
     # and a whole asked phrase and those words, needed when any word matched only loosely.
+    # A why-question is answered where the report gives problems and their causes: a sentence under such a
+    # heading (存在的问题, 原因) or saying why (由于, 导致) counts for that much more.
+    CAUSE_BONUS = 0.25
     HEAD_SIMILARITY = 0.55
     PHRASE_SIMILARITY = 0.5
 
@@ -366,6 +371,8 @@ class Answerer:
                 cand = self._span(query, chunk, rank, sent, ask)
                 if cand is not None:
                     cand.evidence = float(d) + cov
+                    if ask.qtype == "why" and (CAUSE_HEADING.search(chunk.section) or CAUSE_TEXT.search(sent.text)):
+                        cand.evidence += self.CAUSE_BONUS  # a reason is given where problems and causes are
                     cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
                     year = self.index.documents[chunk.doc_id].meta.year
                     if own_year and year and str(year) not in self.years[hit.chunk_id]:
