@@ -83,9 +83,10 @@ TITLE_KINDS_EN = {"plan": "计划", "programme": "计划", "program": "计划", 
 
 
 # A question asking for a report's plans as a whole ("承诺2024年要做哪些事", "what are the plans for next
-# year"), not for one thing among them ("2025年法治宣传要利用哪些新媒体").
+# year"), not for one thing among them ("2025年法治宣传要利用哪些新媒体") nor for the title of a plan
+# document ("制定了什么工作计划").
 PLANS_ASKED = re.compile(r"(?:承诺|计划|打算|安排|准备|部署|要|将)了?要?(?:做|干|办|抓|推进)好?(?:哪些|什么|哪几)"
-                         r"|(?:哪些|什么)(?:工作)?(?:计划|安排|打算|承诺|重点工作)|(?:计划|安排|打算|承诺|重点工作)(?:有|是)(?:哪些|什么)"
+                         r"|(?:哪些|什么)(?:工作)?(?:安排|打算|承诺|重点工作)|(?:安排|打算|承诺|重点工作)(?:有|是)(?:哪些|什么)"
                          r"|\bwhat (?:are|were) (?:the |its |their )?(?:main |key )?(?:plans|priorities|tasks|commitments"
                          r"|promises)\b|\bwhat\b.*\b(?:plan(?:s|ned)?|promise[sd]?|pledge[sd]?|intend(?:s|ed)?|aim(?:s|ed)?)"
                          r" to do\b", re.I)
