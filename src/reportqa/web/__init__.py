@@ -33,6 +33,7 @@ from ..commitments import CommitmentBook
 from ..config import Settings
 from ..errors import ReportQAError
 from ..scope import Scope
+from . import openai
 from .html import commitments_page, not_found_page, report_page
 from .staff import CSS, build_blocks, theme
 
@@ -196,6 +197,8 @@ def create_app(settings: Settings | None = None, service=None):
     @app.get("/widget.js")
     def widget_js():
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
+
+    app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API
 
     blocks = build_blocks(engine, documents, book.items, settings.feedback_path, read_scope)
     blocks.queue(default_concurrency_limit=CONCURRENCY)
