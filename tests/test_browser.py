@@ -214,6 +214,7 @@ IN_VIEW = """el => {
   }
   return true;
 }"""
+SHORT_IN_VIEW = f"id => ({IN_VIEW})(document.querySelector('#' + id + ' > .rq-short'))"  # Gradio may redraw a message
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
 OPEN_SOURCES = "el => [...el.querySelectorAll('li')].filter(li => li.checkVisibility()).length"
 
@@ -267,7 +268,7 @@ def test_chat_shows_each_answer_from_its_start(server, sized):
         answer = page.locator("#rq-chat .rq-answer").nth(n)
         answer.wait_for()
         assert figure in answer.locator(".rq-short").inner_text()
-        page.wait_for_function(IN_VIEW, arg=answer.locator(".rq-short").element_handle())
+        page.wait_for_function(SHORT_IN_VIEW, arg=answer.get_attribute("id"))
         assert answer.evaluate(OPEN_SOURCES) <= 3 and answer.locator("details[open]").count() == 0
         assert box.evaluate(IN_VIEW), "the question box stays reachable"
         assert page.evaluate(NO_SIDEWAYS_SCROLL)

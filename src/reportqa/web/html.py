@@ -10,7 +10,7 @@ import uuid
 from urllib.parse import quote
 
 from ..commitments import KIND_LABELS
-from .sources import MARK, citation_link, origin, report_href, section_label, split_sources, where  # noqa: F401
+from .sources import MARK, citation_link, origin, report_href, section_label, split_sources, where
 
 PAGE_HEAD = ('<!doctype html><html lang="zh"><head><meta charset="utf-8">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
