@@ -193,3 +193,194 @@ def test_widget_pinned_to_a_place_never_shows_another_place(multi, portal, brows
     assert all(json.loads(body)["place"] == "小河镇" for body in page.posted)
     assert not dialogs
     assert_only_loopback(seen, multi.url, portal)
+
+
+# ------------------------------------------------------------------ desktop and phone: answer first, sources, copy
+
+ARTIFACTS = ROOT / "tests" / "artifacts"  # ignored by git; docs/*.png are copied from here by hand
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+# The element is entirely inside the window and inside the box that scrolls it.
+IN_VIEW = """el => {
+  if (!el) return false;
+  const r = el.getBoundingClientRect();
+  if (r.height === 0 || r.top < 0 || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth) return false;
+  for (let box = el.parentElement; box; box = box.parentElement) {
+    const s = getComputedStyle(box);
+    if (/(auto|scroll)/.test(s.overflowY) && box.scrollHeight > box.clientHeight) {
+      const b = box.getBoundingClientRect();
+      return r.top >= b.top && r.bottom <= b.bottom;
+    }
+  }
+  return true;
+}"""
+SHORT_IN_VIEW = f"id => ({IN_VIEW})(document.querySelector('#' + id + ' > .rq-short'))"  # Gradio may redraw a message
+NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
+OPEN_SOURCES = "el => [...el.querySelectorAll('li')].filter(li => li.checkVisibility()).length"
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request):
+    """A page at desktop (1280×900) or phone (390×844, touch) size, clipboard allowed; page errors recorded."""
+    from playwright.sync_api import sync_playwright
+
+    phone = request.param == "phone"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport=SIZES[request.param], locale="zh-CN", is_mobile=phone, has_touch=phone,
+                                      device_scale_factor=2 if phone else 1)
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        seen: list[str] = []
+        errors: list[str] = []
+        posted: list[str] = []
+        context.on("request", lambda r: seen.append(r.url))
+        context.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and "/api/ask" in r.url else None)
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+        page.set_default_timeout(30_000)
+        page.size, page.seen, page.errors, page.posted = request.param, seen, errors, posted
+        yield page
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{page.size}.png"))
+
+
+CHAT_QUESTIONS = [("2024年化解了多少矛盾纠纷？", "230"), ("那调解成功率呢？", "97"), ("法治政府建设存在哪些不足？", "共3点")]
+
+
+def test_chat_shows_each_answer_from_its_start(server, sized):
+    """Three questions, each answer's short text inside the window and the conversation as it arrives;
+    at most three sources open; the question box always on screen; nothing scrolls sideways."""
+    page = sized
+    page.goto(server.url + "/")
+    box = page.locator("#rq-input textarea")
+    box.wait_for()
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert box.get_attribute("aria-label") or page.locator("#rq-input label").count(), "the question box has a label"
+    for n, (question, figure) in enumerate(CHAT_QUESTIONS):
+        box.fill(question)
+        box.press("Enter")
+        answer = page.locator("#rq-chat .rq-answer").nth(n)
+        answer.wait_for()
+        assert figure in answer.locator(".rq-short").inner_text()
+        page.wait_for_function(SHORT_IN_VIEW, arg=answer.get_attribute("id"))
+        assert answer.evaluate(OPEN_SOURCES) <= 3 and answer.locator("details[open]").count() == 0
+        assert box.evaluate(IN_VIEW), "the question box stays reachable"
+        assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    first = page.locator("#rq-chat .rq-answer").first
+    assert first.get_attribute("lang") == "zh" and first.evaluate(OPEN_SOURCES) == 1
+    assert "4" in first.locator("details.rq-more summary").inner_text()  # the other passages wait behind it
+    assert page.locator("#rq-chat .rq-question").first.get_attribute("lang") == "zh"
+    shot(page, "chat")
+    last = page.locator("#rq-chat .rq-answer").last
+    ref = last.locator("a.rq-ref").nth(2)  # [3] jumps to the third source of the same answer
+    target = ref.get_attribute("href")[1:]
+    ref.click()
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=target)
+    assert last.locator(f"li#{target} .rq-path a").get_attribute("href").startswith(f"/report/{DOC}#")
+    assert not page.errors
+    assert_only_loopback(page.seen, server.url)
+
+
+def test_chat_copy_gives_plain_text_with_sources(server, sized):
+    page = sized
+    page.goto(server.url + "/")
+    page.locator("#rq-chat button.example").first.wait_for()
+    page.locator("#rq-input textarea").fill(CHAT_QUESTIONS[0][0])
+    page.locator("#rq-input textarea").press("Enter")
+    answer = page.locator("#rq-chat .rq-answer").first
+    answer.locator(".rq-copy").click()
+    page.wait_for_function("() => document.querySelector('#rq-chat .rq-copy').textContent.includes('已复制')")
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert "<" not in text and ">" not in text.replace("›", "")
+    lines = text.splitlines()
+    assert "230" in lines[0] and "[1]" in lines[0] and "来源：" in lines
+    source = next(line for line in lines if line.startswith("[1] "))
+    assert source.startswith("[1] 小河镇 2024年 · 二、推进法治政府建设") and f"— {server.url}/report/{DOC}#" in source
+    assert "“全年累计排查化解各类矛盾纠纷230件”" in text
+    assert not page.errors
+
+
+def test_chat_example_is_asked_when_clicked(server, sized):
+    page = sized
+    page.goto(server.url + "/")
+    example = page.locator("#rq-chat button.example").first
+    question = example.inner_text().strip()
+    example.click()
+    page.locator("#rq-chat .rq-answer").first.wait_for()
+    assert question in page.locator("#rq-chat .rq-question").first.inner_text()
+    assert not page.errors
+
+
+def test_widget_answer_first_close_and_new_conversation(server, portal, sized):
+    page = sized
+    page.goto(f"{portal}/portal.html?server={server.url}")
+    page.click("#reportqa-widget-button")
+    frame_box = page.locator("#reportqa-widget-frame")
+    frame = page.frame_locator("#reportqa-widget-frame")
+    frame.locator("#rq-q").wait_for()
+    if page.size == "phone":  # the widget covers the phone's screen; its own header closes it
+        assert frame_box.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
+    else:
+        b = frame_box.bounding_box()  # 360×560 and its border, in the corner
+        assert (b["width"], b["height"]) == (362, 562) and b["x"] + b["width"] < 1280 and b["y"] + b["height"] < 900
+    questions = ["法治政府建设存在哪些不足？", "What is the town's GDP growth rate?", "2024年化解了多少矛盾纠纷？",
+                 "那调解成功率呢？"]
+    for n, question in enumerate(questions):
+        frame.locator("#rq-q").fill(question)
+        frame.locator("#rq-send").click()
+        answer = frame.locator(".msg.bot:not(.hint)").nth(n)
+        answer.wait_for()
+        assert answer.locator(".answer").evaluate(IN_VIEW), question
+        assert answer.evaluate(OPEN_SOURCES) <= 3 and answer.locator(".sources li").count() <= 3
+        assert frame.locator("body").evaluate(NO_SIDEWAYS_SCROLL) and page.evaluate(NO_SIDEWAYS_SCROLL)
+    answers = frame.locator(".msg.bot:not(.hint)")
+    assert "notfound" in answers.nth(1).get_attribute("class") and answers.nth(1).evaluate(OPEN_SOURCES) == 0
+    assert "230" in answers.nth(2).inner_text() and "97" in answers.nth(3).locator(".answer").inner_text()
+    shot(page, "widget")
+    frame.locator("#rq-new").click()  # a new conversation: the log and the history start over
+    assert frame.locator(".msg").count() == 1 and frame.locator("#rq-hello").is_visible()
+    frame.locator("#rq-q").fill("那调解成功率呢？")
+    frame.locator("#rq-send").click()
+    frame.locator(".msg.bot:not(.hint)").first.wait_for()
+    assert json.loads(page.posted[-1])["history"] == []
+    frame.locator("#rq-close").click()  # the iframe asks the portal page to close it
+    frame_box.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.id") == "reportqa-widget-button"
+    assert page.locator("#reportqa-widget-button").get_attribute("aria-expanded") == "false"
+    page.click("#reportqa-widget-button")  # opens again where it was
+    frame.locator("#rq-q").press("Escape")
+    frame_box.wait_for(state="hidden")
+    assert not page.errors
+    assert_only_loopback(page.seen, server.url, portal)
+
+
+def test_commitments_page_fits_the_screen(server, sized):
+    page = sized
+    page.goto(server.url + "/commitments")
+    page.locator(".rq-commitments li").first.wait_for()
+    assert page.locator('meta[name="viewport"]').get_attribute("content").startswith("width=device-width")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert page.locator(".rq-filters select").first.evaluate(IN_VIEW)
+    shot(page, "commitments")
+    assert not page.errors
+
+
+@pytest.mark.parametrize("fragment", ["#abc", "#5-", "#%E0", "#-3-4", "#99999999-999999999", "#10-5", "#2693-2859,%E0%A4%A"])
+def test_report_page_ignores_malformed_fragments(server, browser_page, fragment):
+    page, seen, dialogs = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server.url}/report/{DOC}{fragment}")
+    page.locator("#doc").wait_for()
+    page.evaluate("location.hash = '#2693-2859,2827-2845'")  # a good link still works afterwards
+    page.locator("#doc mark.quote").wait_for()
+    page.evaluate(f"location.hash = {json.dumps(fragment)}")
+    page.wait_for_function("() => !document.querySelector('#doc mark.quote')" if fragment != "#2693-2859,%E0%A4%A"
+                           else "() => !!document.querySelector('#doc mark.passage')")
+    assert not errors, errors

@@ -188,7 +188,7 @@ def chat_html(client, question: str) -> tuple[str, str]:
 def test_chat_renders_answer_with_numbered_sources_and_mark(client):
     user, bot = chat_html(client, "2024年化解了多少矛盾纠纷？")
     assert "rq-found" in bot and "<mark>全年累计排查化解各类矛盾纠纷230件</mark>" in bot
-    assert bot.count("<li>") >= 1 and f'href="/report/{DOC}#' in bot
+    assert bot.count("<li ") >= 1 and f'href="/report/{DOC}#' in bot
     assert "\n\n" not in bot  # one HTML block: Markdown must not re-interpret it
 
 
@@ -210,7 +210,7 @@ def test_widget_pages_are_served(server):
     assert w.status_code == 200 and "text/html" in w.headers["content-type"] and "rq-form" in w.text
     js = httpx.get(server.url + "/widget.js")
     assert js.status_code == 200 and "javascript" in js.headers["content-type"] and "/widget" in js.text
-    for asset in ("widget-app.js", "widget.css", "report.js", "report.css"):
+    for asset in ("widget-app.js", "widget.css", "report.js", "report.css", "chat.js", "chat.css"):
         assert httpx.get(f"{server.url}/reportqa-static/{asset}").status_code == 200
     assert not re.search(r"(src|href)=\"(https?:)?//", w.text), "the widget must not load external assets"
 
@@ -246,6 +246,11 @@ def test_gradio_page_loads_without_cdn(server):
     r = httpx.get(server.url + "/")
     assert r.status_code == 200
     assert "fonts.googleapis.com" not in r.text and "cdn.jsdelivr" not in r.text
+
+
+def test_chat_script_is_a_file_not_inline(server):
+    head = httpx.get(server.url + "/config").json()["head"]
+    assert head == '<script src="/reportqa-static/chat.js" defer></script>'
 
 
 # ------------------------------------------------------------------ hostile corpus

@@ -34,6 +34,11 @@ class Settings:
     port: int = 7860  # REPORTQA_PORT
     cors_origins: tuple[str, ...] = ()  # REPORTQA_CORS_ORIGINS, comma separated
     feedback_path: Path = field(default_factory=lambda: _home() / "feedback" / "feedback.jsonl")  # REPORTQA_FEEDBACK
+    # Bearer keys of the OpenAI-compatible API (/v1), comma separated (REPORTQA_API_KEYS); none: any key is accepted
+    api_keys: tuple[str, ...] = ()
+    # The address clients reach this server at, for the links in API answers (REPORTQA_PUBLIC_URL),
+    # e.g. https://qa.example.gov.cn; unset: the address the request came to
+    public_url: str = ""
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -55,6 +60,10 @@ class Settings:
             values["cors_origins"] = _origins(env["REPORTQA_CORS_ORIGINS"])
         if env.get("REPORTQA_FEEDBACK"):
             values["feedback_path"] = Path(env["REPORTQA_FEEDBACK"])
+        if env.get("REPORTQA_API_KEYS"):
+            values["api_keys"] = _origins(env["REPORTQA_API_KEYS"])
+        if env.get("REPORTQA_PUBLIC_URL"):
+            values["public_url"] = env["REPORTQA_PUBLIC_URL"].strip().rstrip("/")
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("corpus_dir", "index_dir", "feedback_path"):
             if key in values:

@@ -39,15 +39,26 @@
     return first;
   }
 
+  // [passage, quote] from "#start-end" or "#start-end,quoteStart-quoteEnd"; anything else
+  // (#abc, #5-, #%E0, a range past the end) highlights nothing and never throws.
+  function ranges() {
+    var raw = location.hash.slice(1), text;
+    try { text = decodeURIComponent(raw); } catch (e) { text = raw; }
+    var size = root.textContent.length;
+    return text.split(",").slice(0, 2).map(function (r) {
+      var m = /^(\d{1,9})-(\d{1,9})$/.exec(r.trim());
+      if (!m) return null;
+      var s = parseInt(m[1], 10), e = Math.min(parseInt(m[2], 10), size);
+      return s < e ? [s, e] : null;
+    });
+  }
+
   function show() {
     clear();
-    var ranges = decodeURIComponent(location.hash.slice(1)).split(",").map(function (r) {
-      var m = /^(\d+)-(\d+)$/.exec(r);
-      return m ? [parseInt(m[1], 10), parseInt(m[2], 10)] : null;
-    }).filter(function (r) { return r && r[1] > r[0]; });
-    if (!ranges.length) return;
-    var first = wrap(ranges[0][0], ranges[0][1], "passage");
-    var quote = ranges[1] ? wrap(ranges[1][0], ranges[1][1], "quote") : null;
+    var found = ranges();
+    if (!found[0]) return;
+    var first = wrap(found[0][0], found[0][1], "passage");
+    var quote = found[1] ? wrap(found[1][0], found[1][1], "quote") : null;
     var target = quote || first;
     if (target) target.scrollIntoView({ block: "center" });
   }

@@ -1,13 +1,22 @@
 // The widget's chat: POST /api/ask on this server and render the reply with textContent only.
 // /widget?place=小河镇 pins it to that place: every question is sent with that scope.
+// Each answer is shown from its start (the question and the short answer in view), with at most
+// three sources: those its [n] marks cite, the quoted one first. "新对话" starts over; "×" asks
+// the page that embeds the widget (widget.js) to close it.
 (function () {
   "use strict";
+  var SHOWN = 3;
   var place = (new URLSearchParams(location.search).get("place") || "").trim().slice(0, 200);
   var log = document.getElementById("rq-log");
+  var hello = document.getElementById("rq-hello");
   var form = document.getElementById("rq-form");
   var input = document.getElementById("rq-q");
   var send = document.getElementById("rq-send");
+  var closeButton = document.getElementById("rq-close");
   var history = [];
+  var generation = 0;  // a new conversation drops the replies to the old one
+  var embedded = window.parent !== window;
+  var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -42,30 +51,77 @@
     return parts.join(" ");
   }
 
+  // The citations the answer's [n] marks cite, the quoted ones first, then the others.
+  function splitSources(d) {
+    var cites = (d.citations || []).map(function (c, i) { return { n: i + 1, c: c }; });
+    var marks = {};
+    if (d.found) String(d.answer || "").replace(/\[(\d{1,2})\]/g, function (_, n) { marks[n] = true; return ""; });
+    var support = cites.filter(function (p) { return marks[p.n]; });
+    support.sort(function (a, b) { return (!a.c.quote - !b.c.quote) || (a.n - b.n); });
+    var shown = support.slice(0, SHOWN);
+    return { shown: shown, more: cites.filter(function (p) { return shown.indexOf(p) < 0; }) };
+  }
+
+  function sourceList(pairs) {
+    var ol = el("ol", "sources");
+    pairs.forEach(function (p) {
+      var c = p.c, li = el("li", "source");
+      li.value = p.n;
+      if (origin(c)) li.appendChild(el("span", "where", origin(c)));
+      var a = el("a", null, (c.section_path && c.section_path.length ? c.section_path.join(" › ") : c.section));
+      a.href = reportLink(c);
+      a.target = "_blank";
+      a.rel = "noopener";
+      li.appendChild(a);
+      li.appendChild(passage(c));
+      ol.appendChild(li);
+    });
+    return ol;
+  }
+
   function render(d) {
     var box = el("div", "msg bot" + (d.found ? " found" : " notfound"));
+    box.lang = d.lang === "en" ? "en" : "zh";
     if (!d.found) box.appendChild(el("div", "badge", "报告中没有提到 · The report does not say"));
     box.appendChild(el("div", "answer", d.answer));
-    var cites = d.citations || [];
-    if (cites.length) {
-      var ol = el("ol", "sources");
-      cites.slice(0, d.found ? 3 : 2).forEach(function (c) {
-        var li = el("li", "source");
-        if (origin(c)) li.appendChild(el("span", "where", origin(c)));
-        var a = el("a", null, (c.section_path && c.section_path.length ? c.section_path.join(" › ") : c.section));
-        a.href = reportLink(c);
-        a.target = "_blank";
-        a.rel = "noopener";
-        li.appendChild(a);
-        li.appendChild(passage(c));
-        ol.appendChild(li);
-      });
-      box.appendChild(ol);
+    var parts = splitSources(d);
+    if (parts.shown.length) box.appendChild(sourceList(parts.shown));
+    if (!d.found && parts.more.length) {  // the nearest passages, closed: they do not answer
+      var more = el("details", "more");
+      more.appendChild(el("summary", null, "最接近的段落 Nearest passages (" + Math.min(parts.more.length, SHOWN) + ")"));
+      more.appendChild(sourceList(parts.more.slice(0, SHOWN)));
+      box.appendChild(more);
     }
     return box;
   }
 
-  function add(node) { log.appendChild(node); log.scrollTop = log.scrollHeight; }
+  function add(node) { log.appendChild(node); return node; }
+
+  // The question and the start of its answer at the top of the log (the answer's, if both do not fit).
+  function showFromStart(answer, question) {
+    var top = answer.offsetTop - log.offsetTop - 8;
+    if (question && answer.offsetTop - question.offsetTop < log.clientHeight / 3) top = question.offsetTop - log.offsetTop - 8;
+    log.scrollTop = Math.max(0, top);
+  }
+
+  function newConversation() {
+    generation++;
+    history = [];
+    while (log.lastChild) log.removeChild(log.lastChild);
+    log.appendChild(hello);
+    send.disabled = false;
+    input.value = "";
+    input.focus();
+  }
+
+  function close() {
+    if (embedded) window.parent.postMessage({ type: "reportqa:close" }, "*");
+  }
+
+  document.getElementById("rq-new").addEventListener("click", newConversation);
+  if (embedded) closeButton.addEventListener("click", close);
+  else closeButton.hidden = true;  // opened on its own: nothing to close into
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
 
   if (place) {
     var scope = document.getElementById("rq-scope");
@@ -77,11 +133,15 @@
     ev.preventDefault();
     var q = input.value.trim();
     if (!q) return;
-    add(el("div", "msg user", q));
+    var asked = generation;
+    var question = el("div", "msg user", q);
+    question.lang = /[\u4e00-\u9fff]/.test(q) ? "zh" : "en";
+    add(question);
     input.value = "";
     send.disabled = true;
     var pending = el("div", "msg bot hint", "…");
     add(pending);
+    log.scrollTop = log.scrollHeight;
     fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -90,13 +150,22 @@
     }).then(function (r) {
       return r.json().then(function (d) { return { ok: r.ok, d: d }; });
     }).then(function (res) {
+      if (asked !== generation) return;
       log.removeChild(pending);
-      if (!res.ok) { add(el("div", "msg bot error", res.d.error || "Error")); return; }
+      if (!res.ok) { showFromStart(add(el("div", "msg bot error", res.d.error || "Error")), question); return; }
       history.push(q);
-      add(render(res.d));
+      var answer = render(res.d);
+      add(answer);
+      showFromStart(answer, question);
     }).catch(function () {
-      log.removeChild(pending);
+      if (asked !== generation) return;
+      if (pending.parentNode) log.removeChild(pending);
       add(el("div", "msg bot error", "网络错误 · The server could not be reached."));
-    }).then(function () { send.disabled = false; input.focus(); });
+      showFromStart(log.lastChild, question);
+    }).then(function () {
+      if (asked !== generation) return;
+      send.disabled = false;
+      if (!touch) input.focus();  // on a phone the keyboard would cover the answer
+    });
   });
 })();

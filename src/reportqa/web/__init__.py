@@ -33,8 +33,9 @@ from ..commitments import CommitmentBook
 from ..config import Settings
 from ..errors import ReportQAError
 from ..scope import Scope
+from . import openai
 from .html import commitments_page, not_found_page, report_page
-from .staff import CSS, build_blocks, theme
+from .staff import CSS, HEAD, build_blocks, theme
 
 log = logging.getLogger(__name__)
 
@@ -197,10 +198,12 @@ def create_app(settings: Settings | None = None, service=None):
     def widget_js():
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
 
+    app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API
+
     blocks = build_blocks(engine, documents, book.items, settings.feedback_path, read_scope)
     blocks.queue(default_concurrency_limit=CONCURRENCY)
     return gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
-                               footer_links=["api", "settings"], theme=theme(), css=CSS, ssr_mode=False,
+                               footer_links=["api", "settings"], theme=theme(), css=CSS, head=HEAD, ssr_mode=False,
                                mcp_server=False)
 
 

@@ -6,9 +6,11 @@ Links are built here from document ids and integer offsets, never taken from the
 from __future__ import annotations
 
 import html
+import uuid
 from urllib.parse import quote
 
 from ..commitments import KIND_LABELS
+from .sources import MARK, citation_link, origin, report_href, section_label, split_sources, where
 
 PAGE_HEAD = ('<!doctype html><html lang="zh"><head><meta charset="utf-8">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -18,19 +20,6 @@ PAGE_HEAD = ('<!doctype html><html lang="zh"><head><meta charset="utf-8">'
 def esc(text) -> str:
     """HTML-escape, keeping carriage returns as references so DOM offsets equal text offsets."""
     return html.escape(str(text), quote=True).replace("\r", "&#13;")
-
-
-def report_href(doc_id: str, start: int, end: int, quote_start: int = -1, quote_end: int = -1) -> str:
-    """The report page at a passage, plus a quoted sentence when there is one."""
-    link = f"/report/{quote(str(doc_id), safe='')}#{int(start)}-{int(end)}"
-    if quote_start >= 0:
-        link += f",{int(quote_start)}-{int(quote_end)}"
-    return link
-
-
-def where(place, year) -> str:
-    """'小河镇 2024年': which report a passage comes from."""
-    return " ".join(p for p in (str(place or ""), f"{year}年" if year else "") if p)
 
 
 # ---------------------------------------------------------------- answers
@@ -45,36 +34,57 @@ def _passage_html(c: dict) -> str:
     return f"{esc(text[:at])}<mark>{esc(quote_)}</mark>{esc(text[at + len(quote_):])}"
 
 
-def citation_link(c: dict) -> str:
-    """The report page at the passage, plus the quoted sentence when there is one."""
-    quoted = bool(c.get("quote")) and int(c.get("quote_start", -1)) >= 0
-    return report_href(c.get("doc"), c.get("start", 0), c.get("end", 0),
-                       int(c["quote_start"]) if quoted else -1, int(c.get("quote_end", -1)) if quoted else -1)
+def render_question(question: str, lang: str | None = None) -> str:
+    attr = f' lang="{esc(lang)}"' if lang in ("zh", "en") else ""
+    return f'<div class="rq-question"{attr}>{esc(question)}</div>'
 
 
-def render_question(question: str) -> str:
-    return f'<div class="rq-question">{esc(question)}</div>'
+def _source_html(n: int, c: dict, aid: str) -> str:
+    where_ = origin(c)
+    where_ = f'<span class="rq-where">{esc(where_)}</span> ' if where_ else ""
+    return (f'<li id="{aid}-{n}" value="{n}" tabindex="-1"><div class="rq-path">{where_}'
+            f'<a href="{esc(citation_link(c))}" target="_blank" rel="noopener">{esc(section_label(c))}</a></div>'
+            f'<div class="rq-passage">{_passage_html(c)}</div></li>')
 
 
-def render_answer(d: dict) -> str:
-    """The short answer, then numbered sources; one line of HTML so Markdown leaves it alone."""
+def _short_html(d: dict, aid: str) -> str:
+    """The answer text with each [n] a link to its source in the same message."""
+    text, count = str(d.get("answer", "")), len(d.get("citations") or [])
+    out, pos = [], 0
+    for m in MARK.finditer(text):
+        n = int(m.group(1))
+        if not 1 <= n <= count:
+            continue
+        title = f"来源 {n} · Source {n}"
+        out += [esc(text[pos:m.start()]), f'<a class="rq-ref" href="#{aid}-{n}" title="{title}">[{n}]</a>']
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def render_answer(d: dict, aid: str | None = None) -> str:
+    """The short answer with linked [n] marks, the sources that support it (at most three, the
+    quoted one first), the others behind "more sources", and a copy button; one line of HTML so
+    Markdown leaves it alone. `aid` (a fresh id by default) makes the anchors unique in the page."""
+    aid = aid or f"rq-a{uuid.uuid4().hex[:10]}"
     found = bool(d.get("found"))
-    parts = [f'<div class="rq-answer {"rq-found" if found else "rq-notfound"}">']
+    lang = d.get("lang") if d.get("lang") in ("zh", "en") else "zh"
+    parts = [f'<div class="rq-answer {"rq-found" if found else "rq-notfound"}" id="{aid}" lang="{lang}">']
     if not found:
         parts.append('<div class="rq-badge">报告中没有提到 · The report does not say</div>')
-    parts.append(f'<div class="rq-short">{esc(d.get("answer", ""))}</div>')
-    cites = d.get("citations") or []
-    if cites:
-        label = "来源 Sources" if found else "最接近的段落 Nearest passages"
-        parts.append(f'<div class="rq-label">{label}</div><ol class="rq-sources">')
-        for c in cites:
-            path = " › ".join(c.get("section_path") or [c.get("section", "")])
-            origin = where(c.get("place"), c.get("year"))
-            origin = f'<span class="rq-where">{esc(origin)}</span> ' if origin else ""
-            parts.append(f'<li><div class="rq-path">{origin}<a href="{esc(citation_link(c))}" target="_blank" '
-                         f'rel="noopener">{esc(path)}</a></div><div class="rq-passage">{_passage_html(c)}</div></li>')
+    parts.append(f'<div class="rq-short">{_short_html(d, aid)}</div>')
+    shown, more = split_sources(d)
+    if shown:
+        parts.append('<div class="rq-label">来源 Sources</div><ol class="rq-sources">')
+        parts += [_source_html(n, c, aid) for n, c in shown]
         parts.append("</ol>")
-    parts.append("</div>")
+    if more:
+        label = "更多来源 More sources" if found else "最接近的段落 Nearest passages"
+        parts.append(f'<details class="rq-more"><summary>{label} ({len(more)})</summary><ol class="rq-sources">')
+        parts += [_source_html(n, c, aid) for n, c in more]
+        parts.append("</ol></details>")
+    parts.append('<div class="rq-tools"><button type="button" class="rq-copy" title="复制答案和来源（纯文本） · '
+                 'Copy the answer and its sources as plain text">复制 Copy</button></div></div>')
     return "".join(parts).replace("\n", "<br>")
 
 

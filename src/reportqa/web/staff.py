@@ -1,6 +1,8 @@
 """The staff page (Gradio): chat with sources, votes and a report picker; browse; commitments; feedback.
 
-The Gradio theme uses system fonts and analytics are off, so the page asks no other host.
+The Gradio theme uses system fonts and analytics are off, so the page asks no other host. The
+page fills the window: the chat scrolls inside it and the question box stays at the bottom, on
+a phone too. Gradio's own scrolling is off; static/chat.js shows each new answer from its start.
 """
 from __future__ import annotations
 
@@ -19,34 +21,20 @@ SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragi
 MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 ALL_REPORTS = "all"
 
-CSS = """
-.rq-question { white-space: pre-wrap; }
-.rq-short { font-weight: 600; margin-bottom: .4em; }
-.rq-label { font-size: .85em; opacity: .75; margin-top: .3em; }
-.rq-sources, .rq-commitments { padding-left: 1.4em; margin: .2em 0; }
-.rq-sources li, .rq-commitments li { margin: .35em 0; }
-.rq-path { font-size: .85em; }
-.rq-where { font-size: .8em; padding: 0 .4em; border-radius: .6em; background: #ecfdf5; color: #065f46; }
-.rq-passage { font-size: .9em; white-space: pre-wrap; }
-.rq-passage mark, .rq-answer mark { background: #fde68a; color: inherit; padding: 0 .1em; }
-.rq-notfound { border-left: 4px solid #9ca3af; padding-left: .6em; }
-.rq-notfound .rq-short { font-weight: 500; font-style: italic; }
-.rq-notfound .rq-passage { opacity: .75; }
-.rq-badge { display: inline-block; font-size: .8em; padding: .05em .5em; border-radius: 1em;
-            background: #e5e7eb; color: #374151; margin-bottom: .3em; }
-.rq-error { color: #b91c1c; }
-.rq-kind { font-size: .8em; padding: 0 .4em; border-radius: .6em; background: #e0e7ff; color: #1e3a8a; }
-.rq-rectification .rq-kind { background: #fee2e2; color: #7f1d1d; }
-.rq-followup { margin: .3em 0 .3em 1em; font-size: .9em; }
-.rq-status { font-size: .85em; font-weight: 600; }
-.rq-not-mentioned .rq-status { color: #6b7280; }
-.rq-full { white-space: pre-wrap; max-height: 60vh; overflow: auto; border: 1px solid #e5e7eb; padding: .8em; }
-"""
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CSS = (STATIC / "chat.css").read_text(encoding="utf-8")  # the chat's look: answers, sources, phone layout
+# chat.js (answer-first scrolling, copy as plain text, [n] links, page language) is a file, not inline
+# script: the page's Content-Security-Policy allows scripts from this server only.
+HEAD = '<script src="/reportqa-static/chat.js" defer></script>'
 
 
 def theme():
-    """Gradio's default look with system fonts only: no request leaves this server."""
-    return gr.themes.Default(font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+    """Gradio's default look with system fonts only (no request leaves this server), in blue, with
+    buttons and secondary text dark enough for 4.5:1 contrast."""
+    return gr.themes.Default(primary_hue="blue", font=SYSTEM_FONTS, font_mono=MONO_FONTS).set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover="*primary_800", button_primary_background_fill_hover_dark="*primary_800",
+        body_text_color_subdued="*neutral_600", body_text_color_subdued_dark="*neutral_300")
 
 
 def report_choices(reports: list[dict]) -> dict[str, tuple[str, Scope]]:
@@ -92,9 +80,15 @@ def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: P
             reply = render_answer(d)
         except ReportQAError as e:
             d, reply = None, render_error(str(e))
-        chat += [{"role": "user", "content": render_question(message)}, {"role": "assistant", "content": reply}]
+        chat += [{"role": "user", "content": render_question(message, d and d.get("lang"))},
+                 {"role": "assistant", "content": reply}]
         answers += [None, d]
         return "", chat, answers
+
+    def ask_example(chat, answers, picked, example: gr.SelectData):
+        """An example in the empty chat, clicked: asked at once."""
+        text = example.value.get("text") if isinstance(example.value, dict) else example.value
+        return respond(text, chat, answers, picked)
 
     def vote(answers, like: gr.LikeData):
         index = like.index if isinstance(like.index, int) else like.index[0]
@@ -119,25 +113,32 @@ def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: P
         except (ReportQAError, ValueError) as e:
             raise gr.Error(str(e))
 
-    with gr.Blocks(title="reportqa · 报告问答", analytics_enabled=False) as blocks:
-        gr.Markdown("## reportqa · 政府报告问答 — exact answers with cited passages")
-        with gr.Tabs():
-            with gr.Tab("问答 Ask"):
+    examples = [{"text": q} for q in engine.svc.suggestions()]
+    with gr.Blocks(title="reportqa · 报告问答", analytics_enabled=False, fill_height=True) as blocks:
+        with gr.Row(elem_id="rq-header", equal_height=True):
+            gr.HTML('<h1 class="rq-title">reportqa · 政府报告问答 <small>exact answers with cited passages</small></h1>',
+                    padding=False, min_width=0)
+            clear = gr.Button("新对话 New chat", size="md", scale=0, min_width=0, elem_id="rq-new")
+        with gr.Tabs(elem_id="rq-tabs"):
+            with gr.Tab("问答 Ask", elem_id="rq-ask", scale=1):
                 picker = gr.Dropdown([(label, value) for value, (label, _) in choices.items()], value=ALL_REPORTS,
                                      label="报告范围 Reports", elem_id="rq-scope", interactive=True,
                                      visible=len(choices) > 2)
-                chat = gr.Chatbot(elem_id="rq-chat", height=600, label="Chat", feedback_options=("Like", "Dislike"),
-                                  latex_delimiters=[], line_breaks=False, buttons=["copy"])
+                chat = gr.Chatbot(elem_id="rq-chat", label="对话 Conversation", show_label=False, scale=1, height="100%",
+                                  min_height=200, autoscroll=False, layout="panel", feedback_options=("Like", "Dislike"),
+                                  latex_delimiters=[], line_breaks=False, buttons=[], examples=examples,
+                                  placeholder="请就报告内容提问 · Ask about the reports")
                 answers = gr.State([])
-                with gr.Row():
-                    box = gr.Textbox(placeholder="输入问题 · Ask about the reports", show_label=False, scale=8,
-                                     elem_id="rq-input", max_length=engine.settings.max_question_chars)
-                    send = gr.Button("提问 Ask", variant="primary", scale=1, elem_id="rq-send")
-                    clear = gr.Button("新对话 New chat", scale=1)
-                gr.Examples(engine.svc.suggestions(), inputs=box, label="示例 Examples")
+                with gr.Row(elem_id="rq-compose", equal_height=True):
+                    box = gr.Textbox(placeholder="输入问题 · Ask a question", label="问题 Question",
+                                     show_label=False, scale=8, min_width=0, lines=1, max_lines=4, elem_id="rq-input",
+                                     max_length=engine.settings.max_question_chars, autofocus=True)
+                    send = gr.Button("提问 Ask", variant="primary", size="md", scale=0, min_width=0, elem_id="rq-send")
                 box.submit(respond, [box, chat, answers, picker], [box, chat, answers], api_name="chat")
                 send.click(respond, [box, chat, answers, picker], [box, chat, answers], api_visibility="private")
+                chat.example_select(ask_example, [chat, answers, picker], [box, chat, answers], api_visibility="private")
                 clear.click(lambda: ([], []), None, [chat, answers], api_visibility="private")
+                chat.clear(lambda: [], None, [answers], api_visibility="private")  # its bin icon: votes stay aligned
                 chat.like(vote, [answers], None, api_visibility="private")
             with gr.Tab("浏览报告 Browse"):
                 for doc in documents.values():
