@@ -172,3 +172,8 @@ def test_declines_open_questions_about_what_the_report_never_mentions(service, q
 def test_paraphrases_in_other_measure_words(service, question, expected):
     a = service.ask(question)
     assert a.found and expected in a.answer
+
+
+def test_a_follow_up_naming_a_rate_asks_for_the_rate_after_a_list_question(service):
+    a = service.ask("那调解成功率呢？", history=["法治政府建设存在哪些不足？"])
+    assert a.found and a.answer.startswith("97%以上："), a.answer

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # A follow-up leans on the previous question: it is short or opens like one.
 COUNT = re.compile(r"\d+(?:万)?(?:余|多)?(?P<unit>人次|场次|件|次|份|人|名|项|个)")
+FIGURE_NOUN = re.compile(r"率|比例|比重|人数|次数|件数|金额|数量|总额|人口|\b(?:rate|share|number|amount|total)\b", re.I)
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
 
@@ -86,8 +87,8 @@ class QAService:
         if previous and (FOLLOW_UP.match(q) or names_nothing):
             # A follow-up: "那调解成功率呢？" asks what the previous question asked; "and in 2025?"
             # names nothing the report knows, so it borrows the previous question's subject too.
-            if qtype == "fact":
-                qtype = question_type(previous, language(previous))
+            if qtype == "fact":  # "那调解成功率呢？" names a figure itself, whatever was asked before
+                qtype = "quantity" if FIGURE_NOUN.search(q) else question_type(previous, language(previous))
             if names_nothing:
                 query = self.retriever.analyse(f"{previous} {q}", lang, year)
         query.scope = mask
