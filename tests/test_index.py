@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from reportqa import index as index_store
@@ -25,8 +26,9 @@ def test_manifest_records_format_model_corpus_and_chunker(settings, service):
 
 def test_load_restores_everything(settings, service):
     idx = index_store.load(settings.index_dir)
-    assert idx.chunk_vectors.ntotal == len(idx.chunks)
+    assert idx.chunk_vectors.shape == (len(idx.chunks), 512) and idx.store.kind == "faiss"
     assert idx.sentence_vectors.shape == (len(idx.sentences), 512)
+    assert isinstance(idx.chunk_vectors, np.memmap) and isinstance(idx.sentence_vectors, np.memmap)  # not in the heap
     assert idx.translations.get("dispute") and "纠纷" in idx.translations["dispute"]
 
 
@@ -64,7 +66,8 @@ def test_failed_build_keeps_the_previous_index(corpus_copy, tmp_path, encoder):
     with pytest.raises(RuntimeError):
         index_store.build(s, Crashing())
     assert (s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in s.index_dir.iterdir()) == ["active"]  # no half-written directory left
+    # no half-written directory left; only the vectors it embedded, for the next build to resume from
+    assert sorted(p.name for p in s.index_dir.iterdir()) == [".resume.sqlite", "active"]
     index_store.load(s.index_dir)
 
 
@@ -89,3 +92,45 @@ def test_empty_corpus_is_a_clear_error(tmp_path, encoder):
     s = Settings.from_env(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     with pytest.raises(CorpusError, match="holds no reports"):
         index_store.ensure(s, lambda: encoder)
+
+
+def test_a_killed_build_resumes_embedding_where_it_stopped(corpus_copy, tmp_path, encoder):
+    s = Settings.from_env(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+
+    class DiesHalfway:
+        """The real encoder, killed (as by SIGKILL) after two batches."""
+        model_id, dim = encoder.model_id, encoder.dim
+
+        def __init__(self):
+            self.calls = 0
+
+        def encode(self, texts):
+            self.calls += 1
+            if self.calls > 2:
+                raise KeyboardInterrupt("killed")
+            return encoder.encode(texts)
+
+    from reportqa import building
+    small = building.BATCH
+    building.BATCH = 16
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            index_store.build(s, DiesHalfway())
+        counting = DiesHalfway()
+        counting.calls = -10_000  # never dies
+        index_store.build(s, counting)
+    finally:
+        building.BATCH = small
+    manifest = json.loads((s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8"))
+    total = manifest["counts"]["chunks"] + manifest["counts"]["sentences"] + manifest["counts"]["words"]
+    assert sum(manifest["encoded"].values()) == total - 32  # the 32 texts embedded before the kill were kept
+    assert not (s.index_dir / ".resume.sqlite").exists()  # removed once a build succeeds
+    idx = index_store.load(s.index_dir)
+    assert np.allclose(idx.chunk_vectors[3], encoder.encode([building.search_text(idx.chunks[3])])[0], atol=1e-5)
+
+
+def test_build_is_quiet_without_a_terminal_and_reports_its_speed(corpus_copy, tmp_path):
+    env = dict(os.environ, REPORTQA_CORPUS=str(corpus_copy), REPORTQA_INDEX=str(tmp_path / "index"))
+    p = subprocess.run([sys.executable, "-m", "reportqa.cli", "build"], env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "texts/s" in p.stdout and "embedding" not in p.stderr  # no progress bar into a pipe

@@ -92,9 +92,9 @@ def test_a_county_named_is_its_own_report_not_its_towns():
     town = parse_document("青石镇2022年工作总结\n\n一、工作\n\n全年接待游客12万人次。\n\n云溪县青石镇人民政府\n\n2023年1月5日\n",
                           doc_id="town")
     assert town.meta.parents == ("云溪县",)
-    scoper = Scoper({"county": county, "town": town})
+    scoper = Scoper({"county": county.meta, "town": town.meta})
     assert scoper.scope("云溪县2022年接待游客多少万人次？", "zh").docs == ["county"]
     assert scoper.scope("How many tourists did Yunxi county receive in 2022?", "en").docs == ["county"]
     assert scoper.scope("青石镇2022年接待游客多少万人次？", "zh").docs == ["town"]
     # Without a report about the county, a question naming it may use its towns' reports.
-    assert Scoper({"town": town}).scope("云溪县2022年接待游客多少？", "zh").docs == ["town"]
+    assert Scoper({"town": town.meta}).scope("云溪县2022年接待游客多少？", "zh").docs == ["town"]

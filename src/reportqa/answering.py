@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .chunking import Chunk
-from .commitments import is_plan_section
 from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
 from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
@@ -294,39 +293,27 @@ class Answerer:
     def __init__(self, index, retriever) -> None:
         self.index = index
         self.retriever = retriever
-        self.sentences_of: dict[int, list[int]] = {}
-        for i, s in enumerate(index.sentences):
-            self.sentences_of.setdefault(s.chunk_id, []).append(i)
-        # A sentence means what it says under its headings: their terms count as its own.
-        self.path_tokens = [set(tokenize(" ".join(c.section_path))) for c in index.chunks]
         # Years a passage speaks of: its own text, its headings and its report's title.
         self.years = index.chunk_years
-        self.metadata_chunk = {c.doc_id: c.chunk_id for c in index.chunks if c.kind == "metadata"}
-        self.vocab = index.bm25.vocab
+        self.vocab = index.lexicon.vocab
         self._vectors: dict[str, object] = {}  # phrase encodings for paraphrase checks
-        # Sections with parts (subsections or 一是/二是 points): a "which / 哪些" question may name one.
-        first_chunk: dict[tuple, int] = {}  # (doc, heading path) -> the first chunk under it
-        for c in index.chunks:
-            for k in range(1, len(c.section_path) + 1):
-                first_chunk.setdefault((c.doc_id, tuple(c.section_path[:k])), c.chunk_id)
-        self.lists: list[tuple[set[str], list[str], list[int]]] = []
-        # Sections of plans for a later year (not fixes of this year's problems): what "承诺要做哪些事",
-        # "what are the plans" asks for, whatever the heading calls them; per report.
-        self.plans: dict[str, list[tuple[list[str], list[int]]]] = {}
-        for doc in index.documents.values():
-            for sec, path in doc.root.walk():
-                ids = [first_chunk.get((doc.doc_id, path + (item.title,)), -1) for item in sec.children]
-                if len(sec.children) >= 2 and -1 not in ids:
-                    labels = [strip_marker(item.title) for item in sec.children]
-                    self.lists.append((set(tokenize(strip_marker(sec.title))), labels, ids))
-                    if is_plan_section(sec, doc.meta.year):
-                        self.plans.setdefault(doc.doc_id, []).append((labels, ids))
+        self._path_tokens: dict[int, set[str]] = {}
+
+    def path_tokens(self, chunk_id: int) -> set[str]:
+        """A sentence means what it says under its headings: their terms count as its own."""
+        tokens = self._path_tokens.get(chunk_id)
+        if tokens is None:
+            if len(self._path_tokens) > 50_000:
+                self._path_tokens.clear()
+            tokens = self._path_tokens[chunk_id] = set(tokenize(" ".join(self.index.chunks[chunk_id].section_path)))
+        return tokens
 
     def named_list(self, query) -> tuple[list[str], list[int]] | None:
         """The parts of the section a list or why question names: every term of the section's title
         is in the question, or every term of the question is in the title."""
         best, best_fit = None, 0.0
-        for title_terms, labels, ids in self.lists:
+        terms = {a for alts in query.terms.values() for a in alts}
+        for _, title_terms, labels, ids in self.index.named_lists(terms):  # sections with parts
             if not title_terms or not all(query.allows(i) for i in ids):
                 continue
             title_share = sum(any(t in alts for alts in query.terms.values()) for t in title_terms) / len(title_terms)
@@ -342,7 +329,7 @@ class Answerer:
         the question's scope) for "what did X promise to do", "what are the plans for 2025"."""
         for hit in hits:
             doc = self.index.chunks[hit.chunk_id].doc_id
-            plans = [(labels, ids) for labels, ids in self.plans.get(doc, []) if all(query.allows(i) for i in ids)]
+            plans = [(labels, ids) for labels, ids in self.index.plans(doc) if all(query.allows(i) for i in ids)]
             if plans:
                 return plans[0]
         return None
@@ -359,22 +346,23 @@ class Answerer:
             if ask.years and not ask.years & self.years[hit.chunk_id]:
                 continue  # asked about 2023, the passage speaks of 2024
             chunk = self.index.chunks[hit.chunk_id]
-            ids = self.sentences_of.get(hit.chunk_id, [])
+            ids = list(self.index.sentence_range(hit.chunk_id))
+            sents = dict(zip(ids, self.index.sentences_of(hit.chunk_id)))
             if len(ids) > 1:  # a heading or a point's title is in section_path; the body answers
-                ids = [i for n, i in enumerate(ids) if not heading_level(self.index.sentences[i].text)
-                       and not (n == 0 and POINT_PREFIX.match(self.index.sentences[i].text))]
-            dense = self.index.sentence_vectors[ids] @ query.vector if ids else []
+                ids = [i for n, i in enumerate(ids) if not heading_level(sents[i].text)
+                       and not (n == 0 and POINT_PREFIX.match(sents[i].text))]
+            dense = self.index.sentence_vecs(ids) @ query.vector if ids else []
             for i, d in zip(ids, dense):
-                sent = self.index.sentences[i]
+                sent = sents[i]
                 tokens = set(self.index.sentence_tokens[i])
-                cov = self.retriever.coverage(query, self.path_tokens[hit.chunk_id] | tokens)
+                cov = self.retriever.coverage(query, self.path_tokens(hit.chunk_id) | tokens)
                 cand = self._span(query, chunk, rank, sent, ask)
                 if cand is not None:
                     cand.evidence = float(d) + cov
                     if ask.qtype == "why" and (CAUSE_HEADING.search(chunk.section) or CAUSE_TEXT.search(sent.text)):
                         cand.evidence += self.CAUSE_BONUS  # a reason is given where problems and causes are
                     cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
-                    year = self.index.documents[chunk.doc_id].meta.year
+                    year = self.index.metas[chunk.doc_id].year
                     if own_year and year and str(year) not in self.years[hit.chunk_id]:
                         if ask.qtype == "yesno":
                             continue  # a plan ("推进智慧矫正中心建设") does not say it was done
@@ -703,14 +691,14 @@ class Answerer:
         """Sentence similarity plus the share of the question's terms in the sentence and headings."""
         query = self._with_indicators(query)
         i = cand.sentence
-        tokens = self.path_tokens[cand.chunk.chunk_id] | set(self.index.sentence_tokens[i])
-        return float(self.index.sentence_vectors[i] @ query.vector) + self.retriever.coverage(query, tokens)
+        tokens = self.path_tokens(cand.chunk.chunk_id) | set(self.index.sentence_tokens[i])
+        return float(self.index.sentence_vecs([i])[0] @ query.vector) + self.retriever.coverage(query, tokens)
 
     def answer_claim(self, query, hits, ask: Ask) -> tuple[bool, str, list[int], dict[int, Candidate]] | None:
         """"Did X hold at least four sessions?": the report's figure, checked against the one stated;
         None when the report gives no such figure (the question is then read as any yes/no one)."""
         counted = self.retriever.analyse(ask.count.text, query.lang)  # searched for as the count it states
-        counted.scope = getattr(query, "scope", None)
+        counted.where = query.where
         found, _ = self.retriever.search(counted, self.PASSAGES)
         seen = {h.chunk_id for h in found}
         hits = found + [h for h in hits if h.chunk_id not in seen]
@@ -737,7 +725,7 @@ class Answerer:
             # A later part is often elliptical ("…，成功率是多少"): it borrows the first part's words.
             text = part.text if n == 0 else f"{part.text} {ask.parts[0].text}"
             pq = self.retriever.analyse(text, query.lang)
-            pq.scope = getattr(query, "scope", None)
+            pq.where = query.where
             phits, _ = self.retriever.search(pq, self.PASSAGES)
             seen = {h.chunk_id for h in phits}
             part.years = part.years | ask.years
@@ -761,8 +749,8 @@ class Answerer:
             if (prev is not None and prev.sentence == c.sentence and prev.start >= 0
                     and max(prev.end, c.end) - min(prev.start, c.start) <= self.QUOTE_CHARS):
                 s, e = min(prev.start, c.start), max(prev.end, c.end)
-                doc = self.index.documents[c.chunk.doc_id]
-                out[-1] = replace(prev, start=s, end=e, text=doc.text[s:e], facts=prev.facts + c.facts)
+                text = c.chunk.text[s - c.chunk.start:e - c.chunk.start]  # one sentence: inside its passage
+                out[-1] = replace(prev, start=s, end=e, text=text, facts=prev.facts + c.facts)
             elif prev is not None and prev.start == c.start and prev.end == c.end:
                 out[-1] = replace(prev, facts=prev.facts + c.facts)
             else:
@@ -775,8 +763,8 @@ class Answerer:
         order = [h.chunk_id for h in hits]
         if not hits:
             return False, NOT_FOUND[query.lang], order, {}
-        cid = self.metadata_chunk.get(self.index.chunks[hits[0].chunk_id].doc_id)
-        chunk = self.index.chunks[cid] if cid is not None else None
+        cid = self.index.metadata_chunk(self.index.chunks[hits[0].chunk_id].doc_id)
+        chunk = self.index.chunks[cid]
         meta = chunk.metadata if chunk is not None else {}
         values = []
         for name in ask.metadata:
@@ -805,7 +793,7 @@ class Answerer:
 
     def _opening(self, chunk_id: int) -> Candidate:
         """A point's opening sentence ("一是行政执法能力弱。"), quoted when the point is listed."""
-        sent = self.index.sentences[self.sentences_of[chunk_id][0]]
+        sent = self.index.sentences_of(chunk_id)[0]
         quote = sent.text.rstrip("。")
         return Candidate(self.index.chunks[chunk_id], 0, sent.start, sent.start + len(quote), quote, [])
 

@@ -30,8 +30,9 @@ class Chunk:
     text: str  # exactly text[start:end] of the original file, except for the metadata chunk
     start: int
     end: int
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)  # the report's header fields (metadata chunk only)
     kind: str = "text"  # "text" or "metadata"
+    years: set[str] = field(default_factory=set)  # the years it speaks of (index.speaks_of)
 
     @property
     def section(self) -> str:
@@ -63,7 +64,7 @@ def chunk_document(doc: Document, chunk_size: int, first_id: int = 0) -> list[Ch
         pieces[0] = (sec.start, pieces[0][1])  # the first piece opens with the heading line
         for start, end in pieces:
             chunks.append(Chunk(first_id + len(chunks), doc.doc_id, doc.title, list(path),
-                                doc.text[start:end], start, end, dict(doc.metadata)))
+                                doc.text[start:end], start, end))
     return chunks
 
 
@@ -104,22 +105,20 @@ def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]
     return pieces or [(start, end)]
 
 
-def split_sentences(chunk: Chunk, norm: str) -> list[Sentence]:
-    """Sentences of a chunk, with offsets; for the metadata chunk, its lines."""
+def split_sentences(chunk: Chunk) -> list[Sentence]:
+    """Sentences of a chunk, with offsets into its report; for the metadata chunk, its labelled fields.
+    Computed from the chunk alone, so the index stores a passage's sentence vectors, not its sentences."""
     if chunk.kind == "metadata":  # its labelled fields, but the title: it names the report, it answers nothing
         fields = {k: v for k, v in chunk.metadata.items() if k != "title"}
         return [Sentence(chunk.chunk_id, -1, -1, line) for line in metadata_text(fields).split("\n") if line]
+    norm = normalise(chunk.text)  # one character for one: offsets hold in the original text too
     out = []
-    for m in SENTENCE_SPLIT.finditer(norm, chunk.start, chunk.end):
+    for m in SENTENCE_SPLIT.finditer(norm):
         s, e = m.start(), m.end()
         while s < e and norm[s].isspace():
             s += 1
         while e > s and norm[e - 1].isspace():
             e -= 1
         if e - s >= 2:
-            out.append(Sentence(chunk.chunk_id, s, e, chunk_text_slice(chunk, s, e)))
+            out.append(Sentence(chunk.chunk_id, chunk.start + s, chunk.start + e, chunk.text[s:e]))
     return out
-
-
-def chunk_text_slice(chunk: Chunk, start: int, end: int) -> str:
-    return chunk.text[start - chunk.start:end - chunk.start]

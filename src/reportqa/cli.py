@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +50,21 @@ def cli(verbose: bool) -> None:
 
 
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path), help="Corpus directory (default ./corpus).")
-index_option = click.option("--index", type=click.Path(path_type=Path), help="Index directory (default ./index).")
+_index_dir = click.option("--index", type=click.Path(path_type=Path), help="Index directory (default ./index).")
+
+
+def _use_store(ctx, param, value):
+    if value:  # REPORTQA_STORE, for the Settings this command reads
+        os.environ["REPORTQA_STORE"] = value
+
+
+_store = click.option("--store", expose_value=False, callback=_use_store, is_eager=True,
+                      help="Where passages are searched: faiss (default), a Milvus Lite file (….db) or a Milvus "
+                           "URI (http://host:19530); REPORTQA_STORE.")
+
+
+def index_option(f):
+    return _index_dir(_store(f))
 
 
 @cli.command()
@@ -66,10 +81,11 @@ def _build(settings: Settings) -> None:
 
     path = index_store.build(settings, Encoder(settings.model))
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    counts, encoded = manifest["counts"], manifest["encoded"]
+    counts, encoded, store = manifest["counts"], manifest["encoded"], manifest["store"]
+    speed = f" at {manifest['texts_per_second']:.0f} texts/s" if manifest.get("texts_per_second") else ""
     click.echo(f"indexed {counts['documents']} report(s): {counts['chunks']} passages, "
-               f"{counts['sentences']} sentences ({encoded['chunks'] + encoded['sentences']} texts embedded, "
-               f"the rest reused) in {manifest['build_seconds']}s -> {path}")
+               f"{counts['sentences']} sentences ({sum(encoded.values())} texts embedded{speed}, the rest reused; "
+               f"store {store.get('index') or store.get('uri')}) in {manifest['build_seconds']}s -> {path}")
 
 
 @cli.command()

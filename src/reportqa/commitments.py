@@ -16,6 +16,7 @@ the commitment is "not mentioned" in the later report. Computed once, at start-u
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 
 import numpy as np
@@ -157,50 +158,53 @@ def follow_up(items: list[dict], index, encoder, threshold: float = FOLLOW_UP_TH
     """Give every plan of a report of year N whose place has a report of
     year N+1 loaded `followups` (the passages of those reports that report on it, best first) and
     `status` ("reported" or "not_mentioned"); other items are left without either."""
-    documents = index.documents
+    metas = index.metas
     by_place: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for doc_id, doc in documents.items():
-        if doc.meta.place and doc.meta.year:
-            by_place[(doc.meta.place, doc.meta.year)].append(doc_id)
+    for doc_id, meta in metas.items():
+        if meta.place and meta.year:
+            by_place[(meta.place, meta.year)].append(doc_id)
     todo = []
     for it in items:
-        meta = documents[it["doc"]].meta
+        meta = metas[it["doc"]]
         later = by_place.get((meta.place, meta.year + 1), []) if meta.place and meta.year else []
         if it["kind"] in FOLLOWED_UP and later:
             todo.append((it, later))
     if not todo:
         return
-    n = len(index.chunks)
-    chunk_vectors = index.chunk_vectors.reconstruct_n(0, n)
-    chunk_tokens = [set(t) for t in index.chunk_tokens]
-    sentences_of: dict[int, list[int]] = defaultdict(list)
-    for sid, cid in enumerate(index.sentence_chunk):
-        sentences_of[int(cid)].append(sid)
-    plans = defaultdict(list)  # a later report's own plans do not report on anything done
-    for it in items:
-        if it["kind"] == "plan":
-            plans[it["doc"]].append((it["start"], it["end"]))
     vectors = encoder.encode([_content(it) for it, _ in todo])
+    later_docs = sorted({d for _, later in todo for d in later})
+    own_plans = defaultdict(list)  # a later report's own plans do not report on anything done
+    for it in commitments({d: index.documents[d] for d in later_docs}):
+        if it["kind"] == "plan":
+            own_plans[it["doc"]].append((it["start"], it["end"]))
+    lexicon = index.lexicon
     for (it, later), vector in zip(todo, vectors):
-        candidates = [c.chunk_id for c in index.chunks if c.doc_id in later and c.kind == "text"
-                      and not any(a <= c.start < b for a, b in plans[c.doc_id])]
-        terms = _terms(it, [documents[it["doc"]]] + [documents[d] for d in later])
-        weights = {t: index.bm25.term_idf(t) for t in terms}
+        candidates = [c for d in later for c in index.chunks_in(d) if c.kind == "text"
+                      and not any(a <= c.start < b for a, b in own_plans[c.doc_id])]
+        if not candidates:
+            continue
+        ids = np.array([c.chunk_id for c in candidates], dtype=np.int64)
+        terms = _terms(it, [index.documents[it["doc"]]] + [index.documents[d] for d in later])
+        weights = [([lexicon.vocab[t]], lexicon.term_idf(t)) for t in terms if t in lexicon.vocab]
+        total = sum(lexicon.term_idf(t) for t in terms)
+        share = lexicon.coverage_of(ids, weights) / total if total else np.zeros(len(ids))
+        chunk_cos = np.asarray(index.chunk_vectors[ids], dtype=np.float32) @ vector
         scored = []
-        for cid in candidates:
-            sids = sentences_of.get(cid, [])
-            sentence_cos = index.sentence_vectors[sids] @ vector if sids else np.zeros(0)
-            dense = max([float(chunk_vectors[cid] @ vector)] + [float(x) for x in sentence_cos])
-            score = dense + LEXICAL_WEIGHT * _share(weights, chunk_tokens[cid])
+        for c, own_cos, own_share in zip(candidates, chunk_cos, share):
+            sids = list(index.sentence_range(c.chunk_id))
+            sentence_cos = index.sentence_vecs(sids) @ vector if sids else np.zeros(0)
+            dense = max([float(own_cos)] + [float(x) for x in sentence_cos])
+            score = dense + LEXICAL_WEIGHT * float(own_share)
             if score >= threshold:
+                by_weight = {t: lexicon.term_idf(t) for t in terms}
                 best = max(zip(sids, sentence_cos), default=None,
-                           key=lambda p: p[1] + LEXICAL_WEIGHT * _share(weights, set(index.sentence_tokens[p[0]])))
-                scored.append((score, cid, best[0] if best else None))
-        scored.sort(key=lambda s: -s[0])
+                           key=lambda p: p[1] + LEXICAL_WEIGHT * _share(by_weight, set(index.sentence_tokens[p[0]])))
+                scored.append((score, c.chunk_id, best[0] if best else None))
+        scored.sort(key=lambda x: -x[0])
         it["followups"] = [_followup(index, cid, sid, score) for score, cid, sid in scored[:MAX_FOLLOWUPS]]
         it["status"] = "reported" if it["followups"] else "not_mentioned"
         it["next_reports"] = list(later)
-        it["next_year"] = documents[later[0]].meta.year
+        it["next_year"] = metas[later[0]].year
 
 
 def _content(item: dict) -> str:
@@ -229,7 +233,7 @@ def _share(weights: dict[str, float], tokens: set[str]) -> float:
 
 def _followup(index, chunk_id: int, sentence_id: int | None, score: float) -> dict:
     c = index.chunks[chunk_id]
-    out = {"doc": c.doc_id, "title": c.title, "year": index.documents[c.doc_id].meta.year,
+    out = {"doc": c.doc_id, "title": c.title, "year": index.metas[c.doc_id].year,
            "section": c.section, "section_path": list(c.section_path), "text": c.text,
            "start": c.start, "end": c.end, "link": f"/report/{c.doc_id}#{c.start}-{c.end}", "score": round(score, 3)}
     if sentence_id is not None:
@@ -242,22 +246,39 @@ def _followup(index, chunk_id: int, sentence_id: int | None, score: float) -> di
 # ---------------------------------------------------------------- the book the web app reads
 
 class CommitmentBook:
-    """Every commitment of the loaded reports with its follow-up, computed once; filtered per request."""
+    """The commitments of the reports asked for, with their follow-ups: computed for a report the
+    first time it is asked for, then kept (a knowledge base of thousands computes only what is read)."""
 
     def __init__(self, index, encoder, threshold: float = FOLLOW_UP_THRESHOLD) -> None:
-        self.documents = index.documents
-        self.items = commitments(index.documents)
-        follow_up(self.items, index, encoder, threshold)
+        self.index, self.encoder, self.threshold = index, encoder, threshold
+        self._done: dict[str, list[dict]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, doc_ids) -> list[dict]:
+        """The items of these reports, in their order."""
+        doc_ids = list(doc_ids)
+        with self._lock:
+            todo = [d for d in doc_ids if d not in self._done]
+            if todo:
+                items = commitments({d: self.index.documents[d] for d in todo})
+                follow_up(items, self.index, self.encoder, self.threshold)
+                for d in todo:
+                    self._done[d] = [i for i in items if i["doc"] == d]
+            return [i for d in doc_ids for i in self._done[d]]
+
+    @property
+    def items(self) -> list[dict]:
+        """Every report's items (for a small knowledge base; a large one is read place by place)."""
+        return self.of(self.index.doc_ids)
 
     def select(self, doc_ids=None, kind: str | None = None) -> tuple[list[dict], str]:
         """The items of the given reports (None: all) and of a kind: a commitment kind (plan,
         rectification, pledge, or 计划/整改/表态) or a report kind (法治政府建设报告 …).
         Returns the items and, when none match, a message saying why."""
-        wanted_docs = None if doc_ids is None else set(doc_ids)
-        items = self.items if wanted_docs is None else [i for i in self.items if i["doc"] in wanted_docs]
+        items = self.of(self.index.doc_ids if doc_ids is None else doc_ids)
         if kind:
             wanted = KIND_NAMES.get(kind.strip(), kind.strip().lower())
-            report_kinds = {d.meta.kind for d in self.documents.values() if d.meta.kind}
+            report_kinds = {m.kind for m in self.index.metas.values() if m.kind}
             if wanted not in KINDS and wanted not in report_kinds:
                 known = "、".join(list(KINDS) + sorted(report_kinds))
                 return [], f"没有“{kind}”这类承诺 · Unknown kind '{kind}'; known kinds: {known}"

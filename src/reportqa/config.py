@@ -34,6 +34,9 @@ class Settings:
     port: int = 7860  # REPORTQA_PORT
     cors_origins: tuple[str, ...] = ()  # REPORTQA_CORS_ORIGINS, comma separated
     feedback_path: Path = field(default_factory=lambda: _home() / "feedback" / "feedback.jsonl")  # REPORTQA_FEEDBACK
+    # where passages are searched (REPORTQA_STORE, --store): "faiss", a Milvus Lite file "….db",
+    # or a Milvus URI "http://host:19530"
+    store: str = "faiss"
     # Bearer keys of the OpenAI-compatible API (/v1), comma separated (REPORTQA_API_KEYS); none: any key is accepted
     api_keys: tuple[str, ...] = ()
     # The address clients reach this server at, for the links in API answers (REPORTQA_PUBLIC_URL),
@@ -58,6 +61,8 @@ class Settings:
             values["port"] = int(env["REPORTQA_PORT"])
         if env.get("REPORTQA_CORS_ORIGINS"):
             values["cors_origins"] = _origins(env["REPORTQA_CORS_ORIGINS"])
+        if env.get("REPORTQA_STORE"):
+            values["store"] = env["REPORTQA_STORE"].strip()
         if env.get("REPORTQA_FEEDBACK"):
             values["feedback_path"] = Path(env["REPORTQA_FEEDBACK"])
         if env.get("REPORTQA_API_KEYS"):

@@ -23,3 +23,7 @@ class ModelError(ReportQAError):
 
 class IndexStoreError(ReportQAError):
     """The index on disk is unreadable and cannot be rebuilt."""
+
+
+class ConfigError(ReportQAError):
+    """A setting has a value that cannot work (a store that is neither FAISS nor Milvus)."""

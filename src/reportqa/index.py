@@ -1,99 +1,256 @@
-"""The on-disk index: FAISS over chunk vectors, sentence vectors, BM25 tokens, a manifest.
+"""The built index on disk, loaded: reports and passages in SQLite, vectors and word matrices
+memory-mapped, and the passage store that proposes candidates.
 
-Layout of `index/` (the directory from Settings.index_dir):
+Layout of `index/active/` (written by `building.build`, swapped in by rename):
 
-    index/active/manifest.json   format version, model, corpus file hashes, chunker settings
-    index/active/documents.json  each report's text, DocMeta and format headings (the tree is re-parsed)
-    index/active/chunks.json     chunks and their sentences' offsets
-    index/active/chunks.faiss    inner-product FAISS index over normalised chunk vectors
-    index/active/sentences.npy   one normalised vector per sentence, for answer extraction
-    index/active/lexical.json    BM25 tokens per chunk and sentence, English->Chinese terms
-    index/active/words.npy       one vector per Chinese corpus word, for English words no dictionary knows
+    manifest.json        format version, model and dimension, corpus file hashes, chunker settings,
+                         the store and how to open it, counts, build time
+    index.sqlite         reports (text, metadata, format headings), passages, sections with parts
+    chunks.npy           one normalised vector per passage (float16 from HALF_FROM passages)
+    sentences.npy        one per sentence, passage by passage; sentence_offsets.npy: a passage's first
+    chunk_doc.npy        the report of each passage; doc_chunks.npy: a report's first passage
+    chunk_keys.npy, sentence_keys.npy, word_keys.npy   a digest of each embedded text, for reuse
+    terms_*.npy, words_*.npy, idf.npy   the word matrix (lexical.Lexicon)
+    words.npy            one vector per Chinese corpus word, for English words no dictionary knows
+    lexical.json         the vocabulary, English->Chinese terms, title words, the words of words.npy
+    years.npz            the passages that speak of each year
+    passages.faiss       the FAISS store's index (the Milvus store keeps its collection in Milvus)
 
-A build writes a temporary sibling directory and swaps it in with renames, so
-a crash mid-build leaves the previous index (or none), never half of one. A
-build embeds only texts the previous index has not embedded with the same
-model: adding one report to hundreds encodes that report alone.
+Nothing of the passages is read into the heap at load: only the reports' metadata (for scoping),
+the vocabulary and the English terms. Passages, sentences and reports are read on demand and
+kept in small caches; a question touches a few hundred passages at most.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
-import shutil
-import time
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import faiss
 import numpy as np
 
-from .chunking import Chunk, Sentence, chunk_document, search_text, split_sentences
+from .chunking import Chunk, Sentence, split_sentences
 from .config import DEFAULT_MODEL, Settings
-from .corpus import YEAR, DocMeta, Document, corpus_files, load_document, parse_document, sidecar_of
-from .errors import CorpusError, IndexStoreError
-from .lexical import BM25, build_translations, pinyin, tokenize
+from .corpus import YEAR, DocMeta, Document, corpus_files, parse_document, sidecar_of
+from .errors import IndexStoreError
+from .lexical import Lexicon, tokenize
+from .store import Filter, describe, open_store
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 CHUNKER_VERSION = 9  # bump when the parser or chunker changes its output
 ACTIVE = "active"
+HALF_FROM = 200_000  # passages from which vectors are stored as float16 (half the disk and memory)
+FILES = ("manifest.json", "index.sqlite", "chunks.npy", "sentences.npy", "sentence_offsets.npy", "chunk_doc.npy",
+         "doc_chunks.npy", "lexical.json", "words.npy", "years.npz") + tuple(f"{n}.npy" for n in Lexicon.FILES)
+
+
+class _LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make(key)
+        with self.lock:
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+class _Rows(Sequence):
+    """A read-only sequence whose items are made on demand (a passage, a sentence, its tokens)."""
+
+    def __init__(self, length: int, item) -> None:
+        self.length, self.item = length, item
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.item(j) for j in range(*i.indices(self.length))]
+        if i < 0:
+            i += self.length
+        if not 0 <= i < self.length:
+            raise IndexError(i)
+        return self.item(int(i))
+
+
+class _Documents(Mapping):
+    """Report id -> Document, parsed from its stored text when first asked for."""
+
+    def __init__(self, index: "Index") -> None:
+        self.index = index
+
+    def __getitem__(self, doc_id: str) -> Document:
+        if doc_id not in self.index.metas:
+            raise KeyError(doc_id)
+        return self.index._document(doc_id)
+
+    def __iter__(self):
+        return iter(self.index.doc_ids)
+
+    def __len__(self) -> int:
+        return len(self.index.doc_ids)
 
 
 @dataclass
 class Index:
+    directory: Path
     manifest: dict
-    documents: dict[str, Document]
-    chunks: list[Chunk]
-    sentences: list[Sentence]
-    chunk_vectors: faiss.Index
-    sentence_vectors: np.ndarray
-    chunk_tokens: list[list[str]]
-    sentence_tokens: list[list[str]]
+    doc_ids: list[str]  # in build order; a report's position is its place here
+    metas: dict[str, DocMeta]
+    titles: dict[str, str]
+    chunk_doc: np.ndarray  # position of each passage's report
+    doc_chunks: np.ndarray  # first passage of each report, and the passage count at the end
+    sentence_offsets: np.ndarray  # first sentence of each passage, and the sentence count at the end
+    chunk_vectors: np.ndarray  # memory-mapped
+    sentence_vectors: np.ndarray  # memory-mapped
+    lexicon: Lexicon
     translations: dict[str, list[str]]
-    bridge_words: list[str] = field(default_factory=list)  # Chinese corpus words, for English look-ups
-    bridge_vectors: np.ndarray | None = None  # their normalised vectors, row for row
-    bm25: BM25 = field(init=False)
-    sentence_chunk: np.ndarray = field(init=False)  # chunk id of each sentence
-    chunk_doc: np.ndarray = field(init=False)  # position in `doc_ids` of each chunk's report
-    doc_ids: list[str] = field(init=False)
-    chunk_years: list[set[str]] = field(init=False)  # the years each chunk speaks of
+    title_terms: set[str]  # words every report's title uses: context, not evidence
+    bridge_words: list[str] = field(default_factory=list)
+    bridge_vectors: np.ndarray | None = None
+    years: dict[str, np.ndarray] = field(default_factory=dict)  # year -> passages speaking of it
+    store: object = None
 
     def __post_init__(self) -> None:
-        self.bm25 = BM25(self.chunk_tokens)
-        self.sentence_chunk = np.array([s.chunk_id for s in self.sentences], dtype=np.int64)
-        self.doc_ids = list(self.documents)
-        position = {d: i for i, d in enumerate(self.doc_ids)}
-        self.chunk_doc = np.array([position[c.doc_id] for c in self.chunks], dtype=np.int32)
-        self.chunk_years = [speaks_of(c, self.documents[c.doc_id].meta.year) for c in self.chunks]
-        self._position = position
-        self._year_masks: dict[str, np.ndarray] = {}
-        for i, years in enumerate(self.chunk_years):
-            for y in years:
-                self._year_masks.setdefault(y, np.zeros(len(self.chunks), dtype=bool))[i] = True
+        self.position = {d: i for i, d in enumerate(self.doc_ids)}
+        self._local = threading.local()
+        self._chunks, self._docs, self._tokens = _LRU(8192), _LRU(64), _LRU(20_000)
+        self._sentences = _LRU(8192)
+        self.documents: Mapping[str, Document] = _Documents(self)
+        self.chunks: Sequence[Chunk] = _Rows(len(self.chunk_doc), self.chunk)
+        self.sentences: Sequence[Sentence] = _Rows(int(self.sentence_offsets[-1]), self.sentence)
+        self.sentence_tokens: Sequence[list[str]] = _Rows(len(self.sentences), self.tokens_of_sentence)
+        self.chunk_years: Sequence[set[str]] = _Rows(len(self.chunk_doc), lambda i: self.chunk(i).years)
+
+    # --- storage ---------------------------------------------------------------------------------
+
+    def db(self) -> sqlite3.Connection:
+        """This thread's read-only connection (the file never changes once built)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            path = (self.directory / "index.sqlite").resolve()
+            conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    def chunk(self, i: int) -> Chunk:
+        return self._chunks.get(i, self._read_chunk)
+
+    COLUMNS = "id, doc, section_path, start, end, kind, text, metadata, years"
+
+    def _read_chunk(self, i: int) -> Chunk:
+        return self._make_chunk(self.db().execute(f"SELECT {self.COLUMNS} FROM chunks WHERE id = ?", (i,)).fetchone())
+
+    def _make_chunk(self, row) -> Chunk:
+        i, doc, path, start, end, kind, text, metadata, years = row
+        doc_id = self.doc_ids[doc]
+        return Chunk(i, doc_id, self.titles[doc_id], json.loads(path), text, start, end,
+                     json.loads(metadata) if metadata else {}, kind, set(years.split()) if years else set())
+
+    def chunks_in(self, doc_id: str) -> list[Chunk]:
+        """A report's passages, in order (one query)."""
+        p = self.position[doc_id]
+        rows = self.db().execute(f"SELECT {self.COLUMNS} FROM chunks WHERE id >= ? AND id < ? ORDER BY id",
+                                 (int(self.doc_chunks[p]), int(self.doc_chunks[p + 1]))).fetchall()
+        return [self._make_chunk(r) for r in rows]
+
+    def sentence_range(self, chunk_id: int) -> range:
+        return range(int(self.sentence_offsets[chunk_id]), int(self.sentence_offsets[chunk_id + 1]))
+
+    def sentences_of(self, chunk_id: int) -> list[Sentence]:
+        """A passage's sentences, split again from its text as they were at build time."""
+        return self._sentences.get(chunk_id, lambda c: split_sentences(self.chunk(c)))
+
+    def sentence(self, i: int) -> Sentence:
+        chunk_id = int(np.searchsorted(self.sentence_offsets, i, side="right") - 1)
+        return self.sentences_of(chunk_id)[i - int(self.sentence_offsets[chunk_id])]
+
+    def tokens_of_sentence(self, i: int) -> list[str]:
+        return self._tokens.get(i, lambda j: tokenize(self.sentence(j).text))
+
+    def sentence_vecs(self, ids) -> np.ndarray:
+        return np.asarray(self.sentence_vectors[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
+
+    def _document(self, doc_id: str) -> Document:
+        def read(d: str) -> Document:
+            path, text, headings = self.db().execute(
+                "SELECT path, text, headings FROM documents WHERE pos = ?", (self.position[d],)).fetchone()
+            doc = parse_document(text, doc_id=d, path=path, headings={int(k): v for k, v in json.loads(headings).items()})
+            doc.meta = self.metas[d]
+            return doc
+        return self._docs.get(doc_id, read)
+
+    # --- what the rest asks of it ----------------------------------------------------------------
 
     def reports(self) -> list[dict]:
         """Every report with its metadata and size: what `reportqa list` and /api/reports show."""
-        counts = np.bincount(self.chunk_doc, minlength=len(self.doc_ids))
+        counts = np.diff(self.doc_chunks)
         added = self.manifest.get("added", {})
-        return [{"doc": d, "title": doc.title, **doc.meta.to_dict(), "passages": int(counts[i]),
-                 "added": added.get(d, "")} for i, (d, doc) in enumerate(self.documents.items())]
+        return [{"doc": d, "title": self.titles[d], **self.metas[d].to_dict(), "passages": int(counts[i]),
+                 "added": added.get(d, "")} for i, d in enumerate(self.doc_ids)]
 
     def year_mask(self, years) -> np.ndarray:
-        """True for the chunks that speak of any of the years."""
-        mask = np.zeros(len(self.chunks), dtype=bool)
+        """True for the passages that speak of any of the years."""
+        mask = np.zeros(len(self.chunk_doc), dtype=bool)
         for y in years:
-            if str(y) in self._year_masks:
-                mask |= self._year_masks[str(y)]
+            ids = self.years.get(str(y))
+            if ids is not None:
+                mask[ids] = True
         return mask
 
     def chunk_mask(self, doc_ids) -> np.ndarray:
-        """True for the chunks of the given reports."""
-        wanted = np.zeros(len(self.doc_ids), dtype=bool)
-        wanted[[self._position[d] for d in doc_ids]] = True
-        return wanted[self.chunk_doc]
+        """True for the passages of the given reports (each report's passages are contiguous)."""
+        mask = np.zeros(len(self.chunk_doc), dtype=bool)
+        for d in doc_ids:
+            p = self.position[d]
+            mask[self.doc_chunks[p]:self.doc_chunks[p + 1]] = True
+        return mask
+
+    def metadata_chunk(self, doc_id: str) -> int:
+        """The passage holding a report's header and signature: its first."""
+        return int(self.doc_chunks[self.position[doc_id]])
+
+    def named_lists(self, terms: set[str]) -> list[tuple[str, set[str], list[str], list[int]]]:
+        """Sections with parts whose heading shares a word with `terms`: (report, heading words,
+        the parts' headings, the parts' first passages)."""
+        if not terms:
+            return []
+        terms = list(terms)
+        rows = self.db().execute(
+            "SELECT DISTINCT l.doc, l.title_terms, l.labels, l.ids FROM list_terms t JOIN lists l ON l.id = t.list "
+            f"WHERE t.term IN ({','.join('?' * len(terms))}) ORDER BY l.id", terms).fetchall()
+        return [(self.doc_ids[d], set(json.loads(tt)), json.loads(labels), json.loads(ids))
+                for d, tt, labels, ids in rows]
+
+    def plans(self, doc_id: str) -> list[tuple[list[str], list[int]]]:
+        """A report's sections of plans for a later year: (the parts' headings, their first passages)."""
+        rows = self.db().execute("SELECT labels, ids FROM lists WHERE doc = ? AND plan = 1 ORDER BY id",
+                                 (self.position[doc_id],)).fetchall()
+        return [(json.loads(labels), json.loads(ids)) for labels, ids in rows]
+
+    def filter(self, mask: np.ndarray | None, doc_ids=None, years=None) -> Filter:
+        docs = tuple(sorted(self.position[d] for d in doc_ids)) if doc_ids is not None else None
+        return Filter(docs=docs, years=tuple(sorted(int(y) for y in years)) if years else None, mask=mask)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:
@@ -122,6 +279,13 @@ def corpus_fingerprint(corpus_dir: Path) -> dict[str, str]:
     return {p.name: file_hash(p) for p in corpus_files(corpus_dir)}
 
 
+def read_manifest(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / ACTIVE / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def stale_reason(settings: Settings) -> str | None:
     """Why the index on disk cannot serve these settings, or None when it can."""
     path = settings.index_dir / ACTIVE / "manifest.json"
@@ -139,6 +303,10 @@ def stale_reason(settings: Settings) -> str | None:
     chunker = {"version": CHUNKER_VERSION, "chunk_size": settings.chunk_size}
     if manifest.get("chunker") != chunker:
         return f"chunker settings changed from {manifest.get('chunker')} to {chunker}"
+    store = manifest.get("store", {})
+    wanted = describe(settings.store)
+    if store.get("kind") != wanted or (wanted == "milvus" and store.get("uri") != settings.store):
+        return f"store changed from {store.get('uri') or store.get('kind')} to {settings.store}"
     old, new = manifest.get("corpus", {}), corpus_fingerprint(settings.corpus_dir)
     if old != new:
         changes = ([f"added {n}" for n in new.keys() - old.keys()] + [f"removed {n}" for n in old.keys() - new.keys()]
@@ -147,165 +315,55 @@ def stale_reason(settings: Settings) -> str | None:
     return None
 
 
-def bridge_vocabulary(vocab: set[str]) -> list[str]:
-    """The Chinese words an English word may be matched to by meaning: two to six characters."""
-    return sorted(t for t in vocab if 2 <= len(t) <= 6 and all("\u4e00" <= c <= "\u9fff" for c in t))
-
-
-def _text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _previous_vectors(settings: Settings, model_id: str) -> dict[str, np.ndarray]:
-    """Vectors of every text the current index embedded with this model, by text hash."""
-    d = settings.index_dir / ACTIVE
-    try:
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("model", {}).get("id") != model_id or manifest.get("format_version") != FORMAT_VERSION:
-            return {}
-        raw = json.loads((d / "chunks.json").read_text(encoding="utf-8"))
-        flat = faiss.read_index(str(d / "chunks.faiss"))
-        chunk_vecs = flat.reconstruct_n(0, flat.ntotal)
-        sentence_vecs = np.load(d / "sentences.npy")
-    except (OSError, ValueError, RuntimeError, KeyError):
-        return {}
-    out = {_text_key(search_text(Chunk(**c))): v for c, v in zip(raw["chunks"], chunk_vecs)}
-    out.update({_text_key(s[3]): v for s, v in zip(raw["sentences"], sentence_vecs)})
-    return out
-
-
-def _encode(encoder, texts: list[str], known: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
-    """Vectors for texts, encoding only those not known; returns them and how many were encoded."""
-    keys = [_text_key(t) for t in texts]
-    todo = list(dict.fromkeys(k for k in keys if k not in known))
-    if todo:
-        first = {k: t for k, t in zip(keys, texts)}
-        for k, v in zip(todo, encoder.encode([first[k] for k in todo])):
-            known[k] = v
-    dim = int(encoder.dim)
-    vecs = np.array([known[k] for k in keys], dtype=np.float32).reshape(len(texts), dim)
-    return vecs, len(todo)
-
-
-def build(settings: Settings, encoder) -> Path:
-    """Parse, chunk, embed and write the index atomically; returns its directory."""
-    t0 = time.perf_counter()
-    files = corpus_files(settings.corpus_dir)
-    docs = [load_document(p) for p in files]
-    for doc in docs:
-        if not doc.meta.pinyin and doc.meta.short:
-            doc.meta = doc.meta.updated({"pinyin": pinyin(doc.meta.short)})
-    previous = _previous_manifest(settings)
-    chunks: list[Chunk] = []
-    for doc in docs:
-        chunks.extend(chunk_document(doc, settings.chunk_size, first_id=len(chunks)))
-    norms = {d.doc_id: d.norm for d in docs}
-    sentences = [s for c in chunks for s in split_sentences(c, norms[c.doc_id])]
-    if not chunks:
-        raise CorpusError(f"corpus {settings.corpus_dir} produced no passages")
-    chunk_tokens = [tokenize(search_text(c)) for c in chunks]
-    sentence_tokens = [tokenize(s.text) for s in sentences]
-    vocab = {t for toks in chunk_tokens for t in toks}
-    known = _previous_vectors(settings, encoder.model_id)
-    bridge = bridge_vocabulary(vocab)
-    bridge_vecs, _ = _encode(encoder, bridge, known)
-    chunk_vecs, new_chunks = _encode(encoder, [search_text(c) for c in chunks], known)
-    sentence_vecs, new_sentences = _encode(encoder, [s.text for s in sentences], known)
-    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    corpus = {p.name: file_hash(p) for p in files}
-    old_corpus, old_added = previous.get("corpus", {}), previous.get("added", {})
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "model": {"id": encoder.model_id, "dim": int(encoder.dim)},
-        "corpus": corpus,
-        # when each report first entered the index (kept while its file is unchanged)
-        "added": {p.stem: old_added.get(p.stem, now) if old_corpus.get(p.name) == corpus[p.name] else now
-                  for p in files},
-        "chunker": {"version": CHUNKER_VERSION, "chunk_size": settings.chunk_size},
-        "built_at": now,
-        "counts": {"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences)},
-        "encoded": {"chunks": new_chunks, "sentences": new_sentences},
-    }
-    faiss_index = faiss.IndexFlatIP(int(encoder.dim))
-    faiss_index.add(chunk_vecs)
-
-    root = settings.index_dir
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".build-{os.getpid()}-{time.time_ns()}"
-    tmp.mkdir()
-    try:
-        _write_json(tmp / "documents.json", {d.doc_id: {"path": d.path, "text": d.text, "meta": d.meta.to_dict(),
-                                                        "headings": d.headings} for d in docs})
-        _write_json(tmp / "chunks.json", {
-            "chunks": [c.to_dict() for c in chunks],
-            "sentences": [[s.chunk_id, s.start, s.end, s.text] for s in sentences]})
-        faiss.write_index(faiss_index, str(tmp / "chunks.faiss"))
-        np.save(tmp / "sentences.npy", sentence_vecs)
-        _write_json(tmp / "lexical.json", {"chunk_tokens": chunk_tokens, "sentence_tokens": sentence_tokens,
-                                           "translations": build_translations(vocab), "bridge_words": bridge})
-        np.save(tmp / "words.npy", bridge_vecs)
-        manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
-        _write_json(tmp / "manifest.json", manifest)  # last: a directory without it is incomplete
-        _swap_in(tmp, root / ACTIVE)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    log.info("built index: %d chunks, %d sentences in %.2fs", len(chunks), len(sentences), manifest["build_seconds"])
-    return root / ACTIVE
-
-
-def _previous_manifest(settings: Settings) -> dict:
-    try:
-        return json.loads((settings.index_dir / ACTIVE / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_json(path: Path, data) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _swap_in(tmp: Path, target: Path) -> None:
-    """Replace target with tmp by renames; the old index is removed only once the new one is in place."""
-    old = target.with_name(f".old-{os.getpid()}-{time.time_ns()}")
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def load(index_dir: Path) -> Index:
-    """Read a built index; a damaged one raises IndexStoreError."""
+    """Open a built index; a missing, truncated or damaged file raises IndexStoreError naming it."""
     d = index_dir / ACTIVE
+    current = "manifest.json"
     try:
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-        docs_raw = json.loads((d / "documents.json").read_text(encoding="utf-8"))
-        raw = json.loads((d / "chunks.json").read_text(encoding="utf-8"))
-        lexical = json.loads((d / "lexical.json").read_text(encoding="utf-8"))
-        chunk_vectors = faiss.read_index(str(d / "chunks.faiss"))
-        sentence_vectors = np.load(d / "sentences.npy")
-        bridge_vectors = np.load(d / "words.npy")
-    except (OSError, ValueError, RuntimeError) as e:
-        raise IndexStoreError(f"index at {d} is damaged ({e}); run `reportqa build`") from e
-    documents = {}
-    for doc_id, v in docs_raw.items():
-        doc = parse_document(v["text"], doc_id=doc_id, path=v["path"],
-                             headings={int(k): n for k, n in v.get("headings", {}).items()})
-        doc.meta = DocMeta().updated(v.get("meta", {}))
-        documents[doc_id] = doc
-    return Index(
-        manifest=manifest, documents=documents,
-        chunks=[Chunk(**c) for c in raw["chunks"]],
-        sentences=[Sentence(*s) for s in raw["sentences"]],
-        chunk_vectors=chunk_vectors, sentence_vectors=sentence_vectors,
-        chunk_tokens=lexical["chunk_tokens"], sentence_tokens=lexical["sentence_tokens"],
-        translations=lexical["translations"], bridge_words=lexical["bridge_words"], bridge_vectors=bridge_vectors)
+        manifest = json.loads((d / current).read_text(encoding="utf-8"))
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexStoreError(f"index at {d} has format {manifest.get('format_version')}, not "
+                                  f"{FORMAT_VERSION}; run `reportqa build`")
+        current = "lexical.json"
+        lexical = json.loads((d / current).read_text(encoding="utf-8"))
+        arrays = {}
+        for name in ("chunk_doc", "doc_chunks", "sentence_offsets", "chunks", "sentences", "words"):
+            current = f"{name}.npy"
+            arrays[name] = np.load(d / current, mmap_mode="r")
+        current = "years.npz"
+        with np.load(d / current) as z:
+            years = {k: z[k] for k in z.files}
+        current = "lexicon (terms_*.npy, words_*.npy, idf.npy)"
+        lexicon = Lexicon.load(d, lexical["vocabulary"])
+        current = "index.sqlite"
+        conn = sqlite3.connect(f"file:{(d / current).resolve()}?mode=ro&immutable=1", uri=True)
+        rows = conn.execute("SELECT doc_id, title, meta FROM documents ORDER BY pos").fetchall()
+        conn.close()
+        counts = manifest["counts"]
+        if len(arrays["chunk_doc"]) != counts["chunks"] or int(arrays["sentence_offsets"][-1]) != counts["sentences"]:
+            raise ValueError("passage or sentence counts differ from the manifest")
+    except IndexStoreError:
+        raise
+    except (OSError, ValueError, KeyError, sqlite3.Error, EOFError) as e:
+        raise IndexStoreError(f"index file {d / current.split(' ')[0]} is damaged or missing ({e}); "
+                              f"run `reportqa build` to rebuild the index") from e
+    index = Index(directory=d, manifest=manifest, doc_ids=[r[0] for r in rows],
+                  metas={r[0]: DocMeta().updated(json.loads(r[2])) for r in rows},
+                  titles={r[0]: r[1] for r in rows},
+                  chunk_doc=np.asarray(arrays["chunk_doc"]), doc_chunks=np.asarray(arrays["doc_chunks"]),
+                  sentence_offsets=np.asarray(arrays["sentence_offsets"]),
+                  chunk_vectors=arrays["chunks"], sentence_vectors=arrays["sentences"], lexicon=lexicon,
+                  translations=lexical["translations"], title_terms=set(lexical["title_terms"]),
+                  bridge_words=lexical["bridge_words"], bridge_vectors=np.asarray(arrays["words"], dtype=np.float32),
+                  years=years)
+    index.store = open_store(d, manifest["store"], arrays["chunks"], lexicon, index.chunk_doc)
+    return index
 
 
 def ensure(settings: Settings, encoder_factory) -> Index:
     """Load the index, rebuilding it first when it is missing or stale (and saying why)."""
+    from .building import build
+
     reason = stale_reason(settings)
     if reason:
         log.warning("rebuilding index: %s", reason)
@@ -316,3 +374,10 @@ def ensure(settings: Settings, encoder_factory) -> Index:
         log.warning("rebuilding index: %s", e)
         build(settings, encoder_factory())
         return load(settings.index_dir)
+
+
+def build(settings: Settings, encoder, progress=None) -> Path:
+    """Build the index (reportqa.building.build): parse, chunk, embed, write, swap in."""
+    from .building import build as _build
+
+    return _build(settings, encoder, progress)

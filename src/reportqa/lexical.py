@@ -102,39 +102,93 @@ def _lemmas(word: str) -> list[str]:
     return cands
 
 
-class BM25:
-    """Okapi BM25 as one sparse matrix: a query is a weighted term vector, scores are one product."""
+class Lexicon:
+    """The corpus vocabulary: each word's id and IDF (BM25's), and which passages hold it, as a
+    binary sparse matrix by passage (CSR: a passage's words) and by word (CSC: a word's passages).
 
-    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
-        self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
-        n = len(docs)
-        df = Counter(t for d in docs for t in set(d))
-        self.idf = np.zeros(len(self.vocab), dtype=np.float32)
-        for t, i in self.vocab.items():
-            self.idf[i] = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-        avg = (sum(len(d) for d in docs) / n) if n else 1.0
-        rows, cols, vals = [], [], []
-        for r, d in enumerate(docs):
-            norm = k1 * (1 - b + b * len(d) / avg)
-            for t, tf in Counter(d).items():
-                rows.append(r)
-                cols.append(self.vocab[t])
-                vals.append(self.idf[self.vocab[t]] * tf * (k1 + 1) / (tf + norm))
-        self.matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(self.vocab)), dtype=np.float32)
-        self.max_idf = float(self.idf.max()) if len(self.idf) else 1.0
+    The arrays are saved as .npy files and memory-mapped on load, so a million passages cost
+    the pages a question touches, not the whole matrix in the heap.
+    """
+
+    FILES = ("terms_indptr", "terms_indices", "words_indptr", "words_indices", "idf")
+
+    def __init__(self, words: list[str], idf: np.ndarray, terms_indptr, terms_indices, words_indptr,
+                 words_indices) -> None:
+        self.words = words
+        self.vocab = {w: i for i, w in enumerate(words)}
+        self.idf = idf
+        self.terms_indptr, self.terms_indices = terms_indptr, terms_indices  # CSR: passage -> word ids
+        self.words_indptr, self.words_indices = words_indptr, words_indices  # CSC: word -> passage ids
+        self.n = len(terms_indptr) - 1
+        self.max_idf = float(idf.max()) if len(idf) else 1.0
+
+    @classmethod
+    def build(cls, token_ids: list[np.ndarray], words: list[str]) -> "Lexicon":
+        """From each passage's distinct word ids (numbered as in `words`)."""
+        n, v = len(token_ids), len(words)
+        lengths = np.array([len(t) for t in token_ids], dtype=np.int64)
+        terms_indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=terms_indptr[1:])
+        terms_indices = (np.concatenate(token_ids) if n else np.zeros(0)).astype(np.int32)
+        rows = np.repeat(np.arange(n, dtype=np.int32), lengths)
+        order = np.argsort(terms_indices, kind="stable")
+        df = np.bincount(terms_indices, minlength=v).astype(np.int64)
+        words_indptr = np.zeros(v + 1, dtype=np.int64)
+        np.cumsum(df, out=words_indptr[1:])
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        return cls(words, idf, terms_indptr, terms_indices, words_indptr, rows[order])
+
+    def save(self, directory) -> None:
+        for name in self.FILES:
+            np.save(directory / f"{name}.npy", getattr(self, name))
+
+    @classmethod
+    def load(cls, directory, words: list[str]) -> "Lexicon":
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in cls.FILES}
+        return cls(words, np.asarray(arrays.pop("idf")), **arrays)
 
     def term_idf(self, term: str) -> float:
         """IDF of a term; a term the corpus never uses counts as the rarest."""
         i = self.vocab.get(term)
         return float(self.idf[i]) if i is not None else self.max_idf
 
-    def scores(self, weights: dict[str, float]) -> np.ndarray:
-        q = np.zeros(len(self.vocab), dtype=np.float32)
-        for t, w in weights.items():
-            i = self.vocab.get(t)
-            if i is not None:
-                q[i] += w
-        return self.matrix @ q
+    def passage_words(self, passage: int) -> np.ndarray:
+        return self.terms_indices[self.terms_indptr[passage]:self.terms_indptr[passage + 1]]
+
+    def holding(self, word: int) -> np.ndarray:
+        return self.words_indices[self.words_indptr[word]:self.words_indptr[word + 1]]
+
+    def coverage_all(self, terms: list[tuple[list[int], float]]) -> np.ndarray:
+        """For every passage, the summed weight of the terms (each a list of alternative word ids)
+        it holds: one pass over each word's passages, no loop over passages."""
+        out = np.zeros(self.n, dtype=np.float32)
+        for ids, weight in terms:
+            if len(ids) == 1:
+                out[self.holding(ids[0])] += weight
+            elif ids:
+                held = np.zeros(self.n, dtype=bool)
+                for i in ids:
+                    held[self.holding(i)] = True
+                out += weight * held
+        return out
+
+    def coverage_of(self, passages: np.ndarray, terms: list[tuple[list[int], float]]) -> np.ndarray:
+        """The same sum for the given passages only, from their own words."""
+        passages = np.asarray(passages, dtype=np.int64)
+        starts, ends = self.terms_indptr[passages], self.terms_indptr[passages + 1]
+        lengths = (ends - starts).astype(np.int64)
+        if not len(passages) or not terms:
+            return np.zeros(len(passages), dtype=np.float32)
+        # every (passage, word) pair of these passages, as two flat arrays
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        words = np.asarray(self.terms_indices[np.arange(int(lengths.sum())) + offsets])
+        owner = np.repeat(np.arange(len(passages)), lengths)
+        out = np.zeros(len(passages), dtype=np.float32)
+        for ids, weight in terms:
+            held = np.zeros(len(passages), dtype=bool)
+            held[owner[np.isin(words, ids)]] = True
+            out += weight * held
+        return out
 
 
 @functools.lru_cache(maxsize=1)

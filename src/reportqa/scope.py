@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .corpus import KIND_ASKED, YEAR, Document
+from .corpus import KIND_ASKED, YEAR, DocMeta
 from .lexical import EN_STOPWORDS, pinyin
 from .questions import PLANS_ASKED
 
@@ -57,9 +57,8 @@ class Scoped:
 class Scoper:
     """Knows every loaded report's place and year; scopes each question against them."""
 
-    def __init__(self, documents: dict[str, Document]) -> None:
-        self.documents = documents
-        self.metas = {d: doc.meta for d, doc in documents.items()}
+    def __init__(self, metas: dict[str, DocMeta]) -> None:
+        self.metas = dict(metas)
         # A name -> the reports about that place; a higher place (the county a town's signature
         # names) selects its towns' reports only when no report is about the county itself.
         self.zh_names: dict[str, set[str]] = {}
@@ -108,7 +107,7 @@ class Scoper:
         """The reports that may answer `question`; `context` (an earlier question) lends its
         places when the question names none."""
         explicit = explicit or Scope()
-        allowed = [d for d in self.documents if self._matches(d, explicit)]
+        allowed = [d for d in self.metas if self._matches(d, explicit)]
         if not allowed:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()))
         docs, unknown = self.named_places(question)

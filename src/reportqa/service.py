@@ -28,14 +28,16 @@ FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|ho
 
 
 class QAService:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, index=None, encoder: Encoder | None = None) -> None:
+        """Load (building when missing or stale) the index of `settings`; or use `index` as it is, never
+        rebuilding it: a server taking up a newly built index passes the one it loaded, and its encoder."""
         self.settings = settings or Settings.from_env()
-        self._encoder: Encoder | None = None
-        self.index = index_store.ensure(self.settings, self._get_encoder)
+        self._encoder: Encoder | None = encoder
+        self.index = index if index is not None else index_store.ensure(self.settings, self._get_encoder)
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")
-        self.scoper = Scoper(self.index.documents)
+        self.scoper = Scoper(self.index.metas)
         self.retriever = Retriever(self.index, self.encoder, self.scoper.place_names())
         self.answerer = Answerer(self.index, self.retriever)
         for warm_up in ("2024年开展了多少次活动？", "What is the name of the head?"):
@@ -77,10 +79,12 @@ class QAService:
         if not scoped.docs:  # a place or year no loaded report covers: say so, cite nothing
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
-        mask = self.index.chunk_mask(scoped.docs) if len(scoped.docs) < len(self.index.documents) else None
+        mask = self.index.chunk_mask(scoped.docs) if len(scoped.docs) < len(self.index.doc_ids) else None
+        year_applies = False
         if scoped.years:  # "2024年…" is not answered from the section about 2025's plans
             of_year = self.index.year_mask(scoped.years) & (True if mask is None else mask)
-            mask = of_year if of_year.any() else mask
+            year_applies = bool(of_year.any())
+            mask = of_year if year_applies else mask
         year = self.scoper.latest_year(scoped.docs)
         query = self.retriever.analyse(q, lang, year)
         names_nothing = not query.known_terms(self.index)
@@ -91,21 +95,23 @@ class QAService:
                 qtype = "quantity" if FIGURE_NOUN.search(q) else question_type(previous, language(previous))
             if names_nothing:
                 query = self.retriever.analyse(f"{previous} {q}", lang, year)
-        query.scope = mask
+        query.where = self.index.filter(mask, scoped.docs if mask is not None else None,
+                                        scoped.years if mask is not None and year_applies else None)
         hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
         ask = read_question(query, qtype, query.translations or self.index.translations)
         ask.years = {str(y) for y in scoped.years}  # years named, not those read from 去年/明年
         found, text, order, quotes = self.answerer.answer(query, hits, ask)
         order = [cid for cid in order if query.allows(cid)]
-        if found and order and len(self.index.documents) > 1:
+        if found and order and len(self.index.doc_ids) > 1:
             text = self._name_report(text, order[0], lang)
-        citations = [self._citation(cid, float(scores[cid]), quotes.get(cid)) for cid in order[: self.settings.top_k]]
+        citations = [self._citation(cid, float(scores.get(cid, 0.0)), quotes.get(cid))
+                     for cid in order[: self.settings.top_k]]
         return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
                       qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
 
     def _name_report(self, text: str, chunk_id: int, lang: str) -> str:
         """Every answer from a knowledge base of several reports names the report it comes from."""
-        meta = self.index.documents[self.index.chunks[chunk_id].doc_id].meta
+        meta = self.index.metas[self.index.chunks[chunk_id].doc_id]
         label = meta.label(lang)
         if not label:
             return text
@@ -126,15 +132,15 @@ class QAService:
         "…有哪些？", and English questions ask about the document itself.
         """
         counts, lists = [], []
-        for chunk in self.index.chunks:
+        for chunk in self.index.chunks[:400]:  # the first reports' passages are examples enough
             for clause in re.split(r"[,，;；。!?！？]", chunk.text if chunk.kind == "text" else ""):
                 m = COUNT.search(clause)
                 subject = clause[:m.start()].strip() if m else ""
                 if m and 6 <= len(subject) <= 20 and not re.search(r"\d", subject):
                     counts.append(f"{subject}多少{m.group('unit')}？")
                     break
-        for doc in self.index.documents.values():
-            for sec, _ in doc.root.walk():
+        for doc_id in self.index.doc_ids[:5]:
+            for sec, _ in self.index.documents[doc_id].root.walk():
                 title = strip_marker(sec.title)
                 if len(sec.children) >= 2 and 2 <= len(title) <= 10:
                     lists.append(f"{title}有哪些？")
@@ -147,7 +153,7 @@ class QAService:
 
     def _citation(self, chunk_id: int, score: float, quoted) -> Citation:
         c = self.index.chunks[chunk_id]
-        meta = self.index.documents[c.doc_id].meta
+        meta = self.index.metas[c.doc_id]
         cite = Citation(doc=c.doc_id, title=c.title, place=meta.place, year=meta.year,
                         section=c.section, section_path=list(c.section_path),
                         text=c.text, start=c.start, end=c.end, score=round(score, 4),
