@@ -147,3 +147,12 @@ def test_feedback_export_from_the_cli(run, tmp_path):
     assert p.returncode == 0, p.stderr
     assert "exported 1 vote(s)" in p.stdout
     assert "230件" in out.read_text(encoding="utf-8-sig")
+
+
+def test_asking_never_imports_torch_or_sentence_transformers(settings, service):
+    code = ("import sys; from click.testing import CliRunner; from reportqa.cli import cli; "
+            "r = CliRunner().invoke(cli, ['ask', '2024年化解了多少矛盾纠纷？']); "
+            "print(r.exit_code, r.output.splitlines()[0], 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    env = dict(os.environ, REPORTQA_CORPUS=str(settings.corpus_dir), REPORTQA_INDEX=str(settings.index_dir))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert p.stdout.split() == ["0", "230件：“全年累计排查化解各类矛盾纠纷230件”", "[1]", "False", "False"], p.stdout + p.stderr

@@ -1,4 +1,4 @@
-"""The real multilingual USE encoder through sentence-transformers."""
+"""The real multilingual USE encoder: called directly, the same vectors as through sentence-transformers."""
 import numpy as np
 import pytest
 
@@ -34,3 +34,26 @@ def test_the_hub_is_never_tried():
     import reportqa  # noqa: F401
 
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+TEXTS = ["2024年化解了多少矛盾纠纷？", "How many disputes were mediated in 2024?", "全年累计排查化解各类矛盾纠纷230件",
+         "调解成功率达到97%以上", "群众满意度达到98%以上", "发布时间:2025年03月28日", "法治政府建设存在哪些不足？"]
+
+
+def test_the_packaged_weights_called_directly_give_the_sentence_transformers_vectors(encoder):
+    from reportqa.embedding import sentence_transformer
+
+    model = sentence_transformer()
+    through_st = model.encode(TEXTS, batch_size=3, normalize_embeddings=True, convert_to_numpy=True)
+    assert encoder.st is None  # the default never imports torch's model classes to answer
+    assert np.allclose(encoder.encode(TEXTS), through_st, atol=1e-5)
+
+
+def test_one_encoder_serves_many_threads_at_once(encoder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    alone = {t: encoder.encode([t])[0] for t in TEXTS}
+    asks = [TEXTS[i % len(TEXTS)] for i in range(140)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda t: encoder.encode([t])[0], asks))
+    assert all(np.allclose(v, alone[t], atol=1e-6) for t, v in zip(asks, together))

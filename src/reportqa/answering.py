@@ -633,17 +633,22 @@ class Answerer:
         return all(self._word_in(w, alts, f"{title} {where}", t.lang) is not None
                    for t in ask.things for w, alts in t.modifiers)
 
-    def _encode(self, texts: list[str]) -> None:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+    def _encode(self, texts: list[str]) -> dict[str, object]:
+        """The texts' vectors, from the cache or encoded now (the result, not the cache, is read:
+        another thread may empty the cache meanwhile)."""
+        cache = self._vectors
+        out = {t: cache[t] for t in texts if t in cache}
+        missing = list(dict.fromkeys(t for t in texts if t not in out))
         if missing:
-            if len(self._vectors) > 50_000:
-                self._vectors.clear()  # a long-running server must not grow without bound
+            if len(cache) > 50_000:
+                cache.clear()  # a long-running server must not grow without bound
             for t, v in zip(missing, self.retriever.encoder.encode(missing)):
-                self._vectors[t] = v
+                cache[t] = out[t] = v
+        return out
 
     def _similarity(self, a: str, b: str) -> float:
-        self._encode([a, b])
-        return float(self._vectors[a] @ self._vectors[b])
+        vectors = self._encode([a, b])
+        return float(vectors[a] @ vectors[b])
 
     # --- answering ----------------------------------------------------------------------------
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from .corpus import Document, metadata_text, normalise
 
 METADATA_SECTION = "文档信息"
@@ -93,6 +91,8 @@ def _pieces(norm: str, start: int, end: int, size: int) -> list[tuple[int, int]]
     span = norm[start:end]
     if len(span) <= size:
         return [(start, end)]
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # only builds split; asking never does
+
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=0, separators=SEPARATORS,
                                               keep_separator="end", strip_whitespace=True)
     pieces, cursor = [], start

