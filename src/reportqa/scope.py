@@ -74,31 +74,38 @@ class Scoper:
                 for spelling in {pinyin(n) for n in words} | ({meta.pinyin} if words is own else set()) - {""}:
                     if spelling:
                         spellings.setdefault(spelling, set()).add(doc_id)
+        self.known = set(self.zh_names) | set(self.zh_parents)
+        self.spelled = set(self.en_names) | set(self.en_parents)
+        self.longest = max((len(n) for n in self.known), default=0)
+        # every part of a known name, so that "is this mention part of a known name" is one look-up
+        self.name_parts = {n[i:j] for n in self.known for i in range(len(n)) for j in range(i + 2, len(n) + 1)}
 
     def place_names(self) -> set[str]:
         """Every Chinese name of a loaded place: context in a question, never evidence."""
-        return set(self.zh_names) | set(self.zh_parents)
+        return set(self.known)
+
+    def _substrings(self, text: str) -> set[str]:
+        """The text's substrings as long as a known name can be (look-ups, not a loop over names)."""
+        return {text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + self.longest) + 1)}
 
     def named_places(self, text: str) -> tuple[set[str], list[str]]:
         """(reports of the known places the text names, names of places no report is about)."""
         words = re.findall(r"[a-z]+", text.lower())
         words += [a + b for a, b in zip(words, words[1:])]  # "Xiao he" spells xiaohe too
         docs: set[str] = set()
+        parts = self._substrings(text)
         for zh, en in ((self.zh_names, self.en_names), (self.zh_parents, self.en_parents)):
-            for name, ids in zh.items():
-                if name in text:
-                    docs |= ids
-            for spelling, ids in en.items():
-                if spelling in words:
-                    docs |= ids
+            for name in parts & zh.keys():
+                docs |= zh[name]
+            for word in set(words) & en.keys():
+                docs |= en[word]
             if docs:
                 break  # the place itself named: its towns' reports are not about it
-        known = self.place_names()
-        spelled = set(self.en_names) | set(self.en_parents)
-        unknown = [p for p in _zh_place_mentions(text) if not any(n in p or p in n for n in known)]
+        unknown = [p for p in _zh_place_mentions(text)
+                   if p not in self.name_parts and not self._substrings(p) & self.known]
         for m in PLACE_NOUN_EN.finditer(text):
             name = m.group(1)
-            if name.lower() in EN_STOPWORDS or name.lower().replace(" ", "").replace("-", "") in spelled:
+            if name.lower() in EN_STOPWORDS or name.lower().replace(" ", "").replace("-", "") in self.spelled:
                 continue
             unknown.append(f"{name} {m.group(0)[len(name):].strip(' -')}")
         return docs, unknown
