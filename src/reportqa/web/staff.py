@@ -99,13 +99,14 @@ def build_blocks(engine, read_scope):
     `read_scope(doc, place, year)` turns the API's scope inputs into a Scope (ValueError for bad ones)."""
     choices = report_choices(engine.svc.reports())
 
-    def respond(message, chat, answers, picked=ALL_REPORTS):
-        chat, answers = list(chat or []), list(answers or [])
-        if not chat:  # the chat shown is empty: a new conversation, whatever the server remembered
-            answers = []
+    def respond(message, chat, conversation, picked=ALL_REPORTS):
+        """`conversation` (server-side) holds each message shown and the answer behind it; the chat the
+        client sends only says whether it was cleared (empty: a new conversation). What is shown is
+        the server's record, so follow-ups and votes never rest on text the client made up."""
+        conversation = list(conversation or []) if chat else []
         if not isinstance(message, str) or not message.strip():
-            return "", chat, answers
-        history = [a["question"] for a in answers if a]
+            return "", [e["message"] for e in conversation], conversation
+        history = [e["answer"]["question"] for e in conversation if e["answer"]]
         current = report_choices(engine.svc.reports())  # the index may have been reloaded
         scope = current.get(picked, current[ALL_REPORTS])[1]
         try:
@@ -113,14 +114,15 @@ def build_blocks(engine, read_scope):
             reply = render_answer(d)
         except ReportQAError as e:
             d, reply = None, render_error(str(e))
-        chat += [{"role": "user", "content": render_question(message)}, {"role": "assistant", "content": reply}]
-        answers += [None, d]
-        return "", chat, answers
+        conversation += [{"message": {"role": "user", "content": render_question(message)}, "answer": None},
+                         {"message": {"role": "assistant", "content": reply}, "answer": d}]
+        return "", [e["message"] for e in conversation], conversation
 
-    def vote(answers, like: gr.LikeData, request: gr.Request):
-        """The answer rated is this conversation's own (server-side state), by the id issued with it."""
+    def vote(conversation, like: gr.LikeData, request: gr.Request):
+        """The answer rated is the one this conversation shows at that place, by the id issued with it."""
         index = like.index if isinstance(like.index, int) else like.index[0]
-        d = answers[index] if answers and isinstance(index, int) and 0 <= index < len(answers) else None
+        entry = conversation[index] if conversation and isinstance(index, int) and 0 <= index < len(conversation) else None
+        d = entry["answer"] if entry else None
         if not d or not d.get("answer_id"):
             return
         issued = {"question": d["question"], "answer": d["answer"],
