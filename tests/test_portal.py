@@ -401,7 +401,7 @@ def test_the_csv_export_escapes_formulas_and_leaves_no_files(server):
 def test_gradio_votes_bind_to_this_conversations_answer_and_clearing_forgets_it(server):
     """The raw queue protocol, as the staff page speaks it: chat, vote, clear, vote again."""
     headers = server.staff_headers
-    chat, vote, clear = fn_index(server, "chat"), fn_index(server, "vote"), fn_index(server, "lambda_1")
+    chat, vote, clear = fn_index(server, "chat"), fn_index(server, "vote"), fn_index(server, "forget")
     session = uuid.uuid4().hex[:10]
     like = {"index": 1, "value": "x", "liked": True}
     with httpx.Client(timeout=60) as http:

@@ -270,7 +270,7 @@ class Guard:
             if method in ("GET", "HEAD") and b"text/html" in headers.get(b"accept", b""):
                 return await _redirect(send, "/login?next=" + quote(path, safe="/"))
             return await _json(send, 401, "sign in first: this page is for staff", [(b"www-authenticate", b"Bearer")])
-        if rule.face in (STAFF, LOGIN) and method in BODY_METHODS and not _same_origin(headers, scheme):
+        if rule.face in (STAFF, LOGIN) and method in BODY_METHODS and not _same_origin(headers, scheme, trusted):
             return await _json(send, 403, "cross-site request refused")
 
         retry = self.limits.hit(rule.limit(method), f"account:{staff.name}" if staff else f"client:{client}")
@@ -358,7 +358,7 @@ def _cookie(raw: bytes) -> str | None:
     return None
 
 
-def _same_origin(headers: dict, scheme: str) -> bool:
+def _same_origin(headers: dict, scheme: str, trusted: bool) -> bool:
     """A request carrying cookies must come from a page of this server (no Origin: not a browser form
     of another site, since browsers send Origin on every cross-site POST)."""
     if b"authorization" in headers:
@@ -366,7 +366,7 @@ def _same_origin(headers: dict, scheme: str) -> bool:
     origin = headers.get(b"origin")
     if origin is None:
         return True
-    host = headers.get(b"x-forwarded-host") or headers.get(b"host", b"")
+    host = (trusted and headers.get(b"x-forwarded-host")) or headers.get(b"host", b"")
     return origin.decode("latin-1") in (f"{scheme}://{host.decode('latin-1')}",)
 
 

@@ -135,6 +135,10 @@ def build_blocks(engine, read_scope):
         if done.status in ("new", "replaced"):
             gr.Info("谢谢 · Thank you, feedback saved.")
 
+    def forget():
+        """The chat was cleared: so is the server's record of it (history for follow-ups, votes)."""
+        return []
+
     def refresh():
         """The parts of the page that follow the current index: the picker, Browse, Commitments."""
         now = report_choices(engine.svc.reports())
@@ -171,7 +175,7 @@ def build_blocks(engine, read_scope):
                 box.submit(respond, [box, chat, answers, picker], [box, chat, answers], api_name="chat")
                 send.click(respond, [box, chat, answers, picker], [box, chat, answers], api_visibility="private")
                 clear.click(lambda: ([], []), None, [chat, answers], api_visibility="private")
-                chat.clear(lambda: [], None, [answers], api_visibility="private")  # the trash icon
+                chat.clear(forget, None, [answers], api_name="forget", api_visibility="private")  # the trash icon
                 chat.like(vote, [answers], None, api_visibility="private")
             with gr.Tab("浏览报告 Browse"):
                 browse = gr.HTML(browse_all(engine.documents))
