@@ -23,3 +23,7 @@ class ModelError(ReportQAError):
 
 class IndexStoreError(ReportQAError):
     """The index on disk is unreadable and cannot be rebuilt."""
+
+
+class ConfigError(ReportQAError):
+    """A REPORTQA_* setting has a value that cannot be used."""

@@ -28,10 +28,12 @@ FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|ho
 
 
 class QAService:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, index=None, encoder: Encoder | None = None) -> None:
+        """Load (building when missing or stale) the index of `settings`; or use `index` as it is, never
+        rebuilding it: a server taking up a newly built index passes the one it loaded, and its encoder."""
         self.settings = settings or Settings.from_env()
-        self._encoder: Encoder | None = None
-        self.index = index_store.ensure(self.settings, self._get_encoder)
+        self._encoder: Encoder | None = encoder
+        self.index = index if index is not None else index_store.ensure(self.settings, self._get_encoder)
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")

@@ -1,0 +1,155 @@
+"""A new index is taken up while serving: no request fails, none sees a half-built index, a damaged one
+never replaces the one that works.
+
+One server over a private corpus and index; `reportqa build` runs beside it as a real process, as an
+operator would run it, while 20 clients keep asking.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest_web import PYTHON, ROOT, start_server  # noqa: E402
+
+SEED = next((ROOT / "corpus").glob("*.txt"))
+YUNXI = ROOT / "tests" / "data" / "yunxi-county-2024-statistical-bulletin.txt"
+QINGHE = ROOT / "tests" / "data" / "qinghe-county-2023-report.txt"
+QUESTIONS = ["2024年化解了多少矛盾纠纷？", "How many disputes were mediated in 2024?", "调解成功率是多少？",
+             "2025年有哪些工作安排？"]
+CLIENTS = 20
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("reload")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    for p in (SEED, YUNXI):
+        shutil.copy(p, corpus)
+    s = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"), REPORTQA_RATE_LIMIT="off",
+                     REPORTQA_PAGE_RATE_LIMIT="off")
+    s.corpus, s.index = corpus, tmp / "index"
+    yield s
+    s.stop()
+
+
+def health(server) -> dict:
+    return httpx.get(server.url + "/api/health", timeout=30).json()
+
+
+def build(server) -> subprocess.Popen:
+    reportqa = ROOT / ".venv" / "bin" / "reportqa"
+    cmd = [str(reportqa)] if reportqa.exists() else [str(PYTHON), "-m", "reportqa.cli"]
+    return subprocess.Popen(cmd + ["build", "--corpus", str(server.corpus), "--index", str(server.index)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(condition, what: str, tries: int = 240):
+    for _ in range(tries):
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"never happened: {what}")
+
+
+class Askers:
+    """CLIENTS threads asking in turn until stopped; every failure is kept."""
+
+    def __init__(self, server) -> None:
+        self.server, self.stop, self.failures, self.answers = server, threading.Event(), [], []
+        self.threads = [threading.Thread(target=self.run, args=(n,), daemon=True) for n in range(CLIENTS)]
+
+    def run(self, n: int) -> None:
+        with httpx.Client(timeout=60) as http:
+            i = n
+            while not self.stop.is_set():
+                question = QUESTIONS[i % len(QUESTIONS)]
+                i += 1
+                try:
+                    r = http.post(self.server.url + "/api/ask", json={"question": question})
+                    if r.status_code != 200:
+                        self.failures.append(f"{r.status_code} {r.text[:200]}")
+                    else:
+                        self.answers.append(r.json())
+                except httpx.HTTPError as e:
+                    self.failures.append(repr(e))
+
+    def __enter__(self) -> "Askers":
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=120)
+
+
+def test_a_build_killed_midway_changes_nothing_and_the_next_build_is_taken_up(live):
+    before = health(live)
+    assert before["documents"] == 2
+    shutil.copy(QINGHE, live.corpus)  # the next complete build has a third report
+    with Askers(live) as askers:
+        killed = None
+        for attempt in range(3):  # the kill must land while the build writes its new index
+            proc = build(live)
+            while proc.poll() is None:
+                if any(p.name.startswith(".build-") for p in live.index.iterdir()):
+                    os.kill(proc.pid, signal.SIGKILL)
+                    killed = proc.wait()
+                    break
+            if killed == -signal.SIGKILL:
+                break
+            wait_for(lambda: health(live)["built_at"] != before["built_at"], "the completed build taken up")
+            before = health(live)  # the build won the race; try again from here
+        assert killed == -signal.SIGKILL, "could not kill a build while it wrote its index"
+        assert any(p.name.startswith(".build-") for p in live.index.iterdir()), "a half-written index is left"
+        time.sleep(2)  # the server looks every second; it must ignore the half-written directory
+        during = health(live)
+        assert during["built_at"] == before["built_at"] and during["reload_error"] is None
+        proc = build(live)
+        out, _ = proc.communicate(timeout=600)
+        assert proc.returncode == 0, out
+        after = wait_for(lambda: (h := health(live))["documents"] == 3 and h, "the new index taken up")
+        n_before_stop = len(askers.answers)
+        wait_for(lambda: len(askers.answers) > n_before_stop + CLIENTS, "answers from the new index")
+    assert askers.failures == [], askers.failures[:5]
+    assert len(askers.answers) > 100
+    known = {SEED.stem, YUNXI.stem, QINGHE.stem}
+    assert all(c["doc"] in known for a in askers.answers for c in a["citations"])
+    assert all("230" in a["answer"] for a in askers.answers if a["question"] == QUESTIONS[0])
+    assert after["built_at"] != before["built_at"] and after["reload_error"] is None
+    r = httpx.post(live.url + "/api/ask", json={"question": "清河县2023年化解了多少矛盾纠纷？"}, timeout=60).json()
+    assert r["citations"] and r["citations"][0]["doc"] == QINGHE.stem
+
+
+def test_a_damaged_index_file_is_named_and_the_last_good_index_keeps_serving(live):
+    good = health(live)
+    chunks = live.index / "active" / "chunks.json"
+    saved = chunks.read_bytes()
+    try:
+        chunks.write_bytes(saved[: len(saved) // 2])  # truncated in place, as a full disk or a bad copy leaves it
+        error = wait_for(lambda: health(live)["reload_error"], "the damage noticed")
+        assert str(chunks) in error and "damaged or truncated" in error and "reportqa build" in error
+        assert health(live)["built_at"] == good["built_at"]
+        r = httpx.post(live.url + "/api/ask", json={"question": QUESTIONS[0]}, timeout=60)
+        assert r.status_code == 200 and "230" in r.json()["answer"]
+        assert "Traceback" not in live.log.read_text()
+    finally:
+        chunks.write_bytes(saved)
+    proc = build(live)  # the fix the message names
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, out
+    wait_for(lambda: (h := health(live))["reload_error"] is None and h["built_at"] != good["built_at"],
+             "the rebuilt index taken up")
