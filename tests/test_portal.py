@@ -233,6 +233,51 @@ def test_forwarded_for_counts_only_from_the_trusted_proxy(public):
         assert codes == [200] * ENGINE_LIMIT + [429]
 
 
+OPENAI_ERROR = {"message", "type", "param", "code"}
+CHAT = {"model": "reportqa", "messages": [{"role": "user", "content": QUESTION}]}
+
+
+def test_the_openai_api_is_rate_limited_in_openais_error_shape(public):
+    """/v1 is public: chat completions count against REPORTQA_RATE_LIMIT, and the 429 is one the
+    openai package reads as a RateLimitError (its retry logic honours Retry-After)."""
+    import openai
+
+    with from_address("127.0.0.5") as http:
+        codes = [http.post(public.url + "/v1/chat/completions", json=CHAT).status_code for _ in range(ENGINE_LIMIT)]
+        assert codes == [200] * ENGINE_LIMIT
+        r = http.post(public.url + "/v1/chat/completions", json=CHAT)
+        assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 60
+        error = r.json()["error"]
+        assert set(error) == OPENAI_ERROR and error["type"] == "rate_limit_error"
+        assert error["code"] == "rate_limit_exceeded" and "try again" in error["message"]
+        client = openai.OpenAI(base_url=public.url + "/v1", api_key="x", max_retries=0, http_client=http)
+        with pytest.raises(openai.RateLimitError):
+            client.chat.completions.create(**CHAT)
+    with from_address("127.0.0.6") as other:
+        assert other.post(public.url + "/v1/chat/completions", json=CHAT).status_code == 200
+
+
+def test_the_openai_api_takes_long_conversations_but_not_unbounded_bodies(public):
+    """Chat clients resend the whole conversation: /v1 has REPORTQA_API_MAX_BODY (1 MiB), not the public
+    16 KB; beyond it, and for a body nested too deep, the Guard answers in OpenAI's error shape."""
+    history = [{"role": "user", "content": "旧问题" * 2000}, {"role": "assistant", "content": "旧答案" * 2000}] * 4
+    long_chat = {"model": "reportqa", "messages": history + CHAT["messages"]}
+    assert len(json.dumps(long_chat).encode()) > 64 * 1024
+    with from_address("127.0.0.7") as http:
+        r = http.post(public.url + "/v1/chat/completions", json=long_chat)
+        assert r.status_code == 200 and "230" in r.json()["choices"][0]["message"]["content"]
+        r = http.post(public.url + "/v1/chat/completions", content=streamed(1025),
+                      headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "request_too_large"
+        assert set(r.json()["error"]) == OPENAI_ERROR
+        r = http.post(public.url + "/v1/chat/completions", content='{"messages": ' + DEEP + "}",
+                      headers={"Content-Type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
+        assert "nested" in r.json()["error"]["message"]
+        r = http.post(public.url + "/api/ask", content=streamed(20), headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and r.json() == {"error": "the request body is over 16384 bytes"}
+
+
 def test_sign_in_attempts_are_rate_limited(server):
     with from_address("127.0.0.19") as http:
         codes = [sign_in(http, server, password="guess").status_code for _ in range(30)]

@@ -148,6 +148,12 @@ def test_cors_allow_list(tmp_path):
         bad = httpx.post(s.url + "/api/ask", json={"question": "2024年化解了多少矛盾纠纷？"},
                          headers={"Origin": "https://evil.example"})
         assert bad.headers.get("access-control-allow-origin") is None
+        # A browser-side OpenAI client on a listed origin sends its key: the preflight allows that header.
+        pre = httpx.options(s.url + "/v1/chat/completions", headers={
+            "Origin": "https://portal.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "https://portal.example"
+        assert "authorization" in pre.headers["access-control-allow-headers"].lower()
     finally:
         s.stop()
 

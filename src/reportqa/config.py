@@ -67,6 +67,8 @@ class Settings:
     # The address clients reach this server at, for the links in API answers (REPORTQA_PUBLIC_URL),
     # e.g. https://qa.example.gov.cn; unset: the address the request came to
     public_url: str = ""
+    # REPORTQA_API_MAX_BODY: bytes of a /v1 request body (clients resend the whole conversation each time)
+    api_max_body: int = 1024 * 1024
 
     reload_seconds: float = 1.0  # REPORTQA_RELOAD_SECONDS: how often the server looks for a new index (0: never)
 
@@ -123,6 +125,7 @@ ENV_FIELDS = [
     ("REPORTQA_MAX_BODY", "max_body", int),
     ("REPORTQA_STAFF_MAX_BODY", "staff_max_body", int),
     ("REPORTQA_MAX_JSON_DEPTH", "max_json_depth", int),
+    ("REPORTQA_API_MAX_BODY", "api_max_body", int),
     ("REPORTQA_RELOAD_SECONDS", "reload_seconds", float),
 ]
 

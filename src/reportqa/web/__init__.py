@@ -188,8 +188,9 @@ def create_app(settings: Settings | None = None, service=None):
             log.warning("reportqa: no staff account is configured, so the staff pages stay closed; add one with "
                         "`reportqa staff-user add NAME` (taken up without a restart) or set REPORTQA_STAFF_TOKEN")
     app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted)
+    # outermost; Authorization: browser clients of /v1 on a listed origin send their key with it
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                       allow_methods=["GET", "POST"], allow_headers=["Content-Type"])  # outermost
+                       allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"])
     engine.watcher.start()
     return app
 

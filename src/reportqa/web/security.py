@@ -12,6 +12,8 @@ One ASGI middleware (`Guard`) sees every request before any route, our own or Gr
    Retry-After. Limits come from `limits` (moving window, in memory: one server process).
 4. **Body limits** for every request, counted as the bytes arrive (not only Content-Length); a JSON body
    that is malformed or nested deeper than REPORTQA_MAX_JSON_DEPTH is answered 400 before any route.
+   A rule may name a larger limit of its own: /v1/ has REPORTQA_API_MAX_BODY, as chat clients resend
+   the whole conversation each time, and answers its refusals in OpenAI's error shape, which they read.
 5. **Headers** on every response: a Content-Security-Policy without inline script (Gradio's own inline
    bootstrap scripts get a per-response nonce), frame-ancestors from REPORTQA_FRAME_ORIGINS for /widget
    and 'none' elsewhere, nosniff, a Referrer-Policy, HSTS over https, no-store on staff pages.
@@ -48,11 +50,15 @@ BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 @dataclass(frozen=True)
 class Rule:
     """Paths starting with `prefix` (or equal to it, when `exact`) belong to `face`; `limits` names the
-    rate-limit class per method ("*": any other method), None for none."""
+    rate-limit class per method ("*": any other method), None for none; `max_body` the Settings field
+    bounding an anonymous client's body here; `errors` the shape of the Guard's refusals ("plain":
+    {"error": message}; "openai": OpenAI's {"error": {"message", "type", "param", "code"}})."""
     prefix: str
     face: str
     limits: dict = field(default_factory=dict)
     exact: bool = False
+    max_body: str = "max_body"
+    errors: str = "plain"
 
     def matches(self, path: str) -> bool:
         return path == self.prefix if self.exact else path.startswith(self.prefix)
@@ -65,7 +71,7 @@ ASK = {"POST": "ask", "*": "page"}  # runs the engine when posted to
 PAGE = {"*": "page"}
 RULES = [
     Rule("/api/ask", PUBLIC, ASK, exact=True),
-    Rule("/v1/", PUBLIC, ASK),  # the OpenAI-compatible API
+    Rule("/v1/", PUBLIC, ASK, max_body="api_max_body", errors="openai"),  # the OpenAI-compatible API
     Rule("/api/health", PUBLIC, exact=True),
     Rule("/api/reports", PUBLIC, PAGE, exact=True),
     Rule("/api/commitments", PUBLIC, PAGE, exact=True),
@@ -275,16 +281,16 @@ class Guard:
 
         retry = self.limits.hit(rule.limit(method), f"account:{staff.name}" if staff else f"client:{client}")
         if retry:
-            return await _json(send, 429, f"too many requests; try again in {retry} s",
-                               [(b"retry-after", str(retry).encode())])
+            return await _refuse(send, rule, 429, f"too many requests; try again in {retry} s",
+                                 [(b"retry-after", str(retry).encode())])
 
         if method in BODY_METHODS or b"content-length" in headers or b"transfer-encoding" in headers:
-            limit = self.settings.staff_max_body if staff else self.settings.max_body
+            limit = self.settings.staff_max_body if staff else getattr(self.settings, rule.max_body)
             length = headers.get(b"content-length")
             if length is not None and (not length.isdigit() or int(length) > limit):
                 code = 400 if not length.isdigit() else 413
-                return await _json(send, code, f"the request body is over {limit} bytes" if code == 413
-                                   else "the Content-Length header is not a number")
+                return await _refuse(send, rule, code, f"the request body is over {limit} bytes" if code == 413
+                                     else "the Content-Length header is not a number")
             body = bytearray()
             while True:
                 message = await receive()
@@ -292,13 +298,13 @@ class Guard:
                     return
                 body += message.get("body", b"")
                 if len(body) > limit:
-                    return await _json(send, 413, f"the request body is over {limit} bytes")
+                    return await _refuse(send, rule, 413, f"the request body is over {limit} bytes")
                 if not message.get("more_body"):
                     break
             if body and b"json" in headers.get(b"content-type", b"").lower():
                 problem = json_problem(bytes(body), self.settings.max_json_depth)
                 if problem:
-                    return await _json(send, 400, problem)
+                    return await _refuse(send, rule, 400, problem)
             receive = _replay(bytes(body), receive)
         await self.app(scope, receive, send)
 
@@ -384,8 +390,24 @@ def _replay(body: bytes, receive):
     return replayed
 
 
-async def _json(send, status: int, message: str, headers=()) -> None:
-    body = json.dumps({"error": message}, ensure_ascii=False).encode()
+# OpenAI's error type and code for each refusal the Guard makes on a path whose rule asks for that shape
+OPENAI_ERRORS = {400: ("invalid_request_error", None), 413: ("invalid_request_error", "request_too_large"),
+                 429: ("rate_limit_error", "rate_limit_exceeded")}
+
+
+async def _refuse(send, rule: Rule, status: int, message: str, headers=()) -> None:
+    """A refusal in the shape the path's clients read: plain, or OpenAI's (web/openai.py's APIError)."""
+    if rule.errors == "openai":
+        from .openai import APIError
+
+        kind, code = OPENAI_ERRORS.get(status, ("invalid_request_error", None))
+        return await _json(send, status, APIError(status, message, kind, code=code).body(), headers)
+    return await _json(send, status, message, headers)
+
+
+async def _json(send, status: int, message, headers=()) -> None:
+    """A JSON error response: {"error": message}, or `message` itself when it is already a body (a dict)."""
+    body = json.dumps(message if isinstance(message, dict) else {"error": message}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                             *headers]})
