@@ -153,3 +153,21 @@ def test_a_damaged_index_file_is_named_and_the_last_good_index_keeps_serving(liv
     assert proc.returncode == 0, out
     wait_for(lambda: (h := health(live))["reload_error"] is None and h["built_at"] != good["built_at"],
              "the rebuilt index taken up")
+
+
+def test_every_file_a_build_writes_is_named_when_damaged(service, tmp_path):
+    """reload.py keeps its own list of the index's files (index.load's error does not say which one): a
+    file a build writes that the list lacks would leave a damaged index "inconsistent", its file unnamed."""
+    from reportqa.web import reload
+
+    active = tmp_path / "index" / "active"
+    shutil.copytree(Path(service.settings.index_dir) / "active", active)
+    assert {p.name for p in active.iterdir()} <= set(reload.FILES)
+    for name in reload.FILES:
+        path = active / name
+        saved = path.read_bytes()
+        path.write_bytes(saved[: len(saved) // 2])
+        try:
+            assert reload.damaged_file(active).startswith(f"{path} is damaged or truncated"), name
+        finally:
+            path.write_bytes(saved)

@@ -22,8 +22,9 @@ from ..errors import IndexStoreError
 
 log = logging.getLogger(__name__)
 
-# what `index.load` reads, in the order a damaged one is looked for
-FILES = ("manifest.json", "documents.json", "chunks.json", "lexical.json", "chunks.faiss", "sentences.npy")
+# what `index.load` reads, in the order a damaged one is looked for (test_reload checks it against a build)
+FILES = ("manifest.json", "documents.json", "chunks.json", "lexical.json", "chunks.faiss", "sentences.npy",
+         "words.npy")
 FIX = ("the server keeps serving the index it has; run `reportqa build` to write a complete new index "
        "(it is taken up without a restart)")
 
