@@ -298,6 +298,7 @@ def test_chat_shows_each_answer_from_its_start(server, sized):
     box = page.locator("#rq-input textarea")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert box.get_attribute("aria-label") or page.locator("#rq-input label").count(), "the question box has a label"
+    assert page.locator('#rq-header a[href="/logout"]').evaluate(IN_VIEW), "sign-out is in the header"
     for n, (question, figure) in enumerate(CHAT_QUESTIONS):
         box.fill(question)
         box.press("Enter")

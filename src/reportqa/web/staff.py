@@ -158,6 +158,9 @@ def build_blocks(engine, read_scope):
         with gr.Row(elem_id="rq-header", equal_height=True):
             gr.HTML('<h1 class="rq-title">reportqa · 政府报告问答 <small>exact answers with cited passages</small></h1>',
                     padding=False, min_width=0)
+            gr.HTML('<nav class="rq-nav"><a href="/home" class="rq-wide">公众页面 Public pages</a> '
+                    '<a href="/logout" title="退出 Sign out">退出<span class="rq-wide"> Sign out</span></a></nav>',
+                    padding=False, min_width=0, elem_id="rq-nav")
             clear = gr.Button("新对话 New chat", size="md", scale=0, min_width=0, elem_id="rq-new")
         with gr.Tabs(elem_id="rq-tabs"):
             with gr.Tab("问答 Ask", elem_id="rq-ask", scale=1):
@@ -190,7 +193,6 @@ def build_blocks(engine, read_scope):
                 gr.HTML('<p><a href="/staff/feedback.csv" download>导出反馈 Export feedback (CSV)</a> · '
                         '<a href="/staff/feedback.jsonl" download>JSON lines</a></p>')
                 count = gr.Markdown(f"{engine.feedback.count()} vote(s) recorded.")
-        gr.HTML('<p class="rq-label"><a href="/logout">退出 Sign out</a> · <a href="/home">公众页面 Public pages</a></p>')
         blocks.load(refresh, None, [picker, browse, promised, count], api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return blocks
