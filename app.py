@@ -1,4 +1,4 @@
-"""Start the reportqa web server: `python app.py [--host H] [--port P]`.
+"""Start the reportqa web server: `python app.py [--host H] [--port P] [--public]`.
 
 Same as `reportqa serve`; kept at the repository root so the app runs without
 installing the console script. Settings come from REPORTQA_* variables.
@@ -24,11 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port (default 7860, or REPORTQA_PORT)")
     parser.add_argument("--corpus", type=Path, help="corpus directory (default ./corpus, or REPORTQA_CORPUS)")
     parser.add_argument("--index", type=Path, help="index directory (default ./index, or REPORTQA_INDEX)")
+    parser.add_argument("--public", action="store_true", default=None,
+                        help="serve the public pages only: no staff pages at all (or REPORTQA_PUBLIC=1)")
     args = parser.parse_args(argv)
     from reportqa.web import serve
 
     try:
-        serve(Settings.from_env(host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index))
+        serve(Settings.from_env(host=args.host, port=args.port, public=args.public, corpus_dir=args.corpus,
+                                index_dir=args.index))
     except ReportQAError as e:
         print(f"reportqa: {e}", file=sys.stderr)
         return 2

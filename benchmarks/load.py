@@ -83,7 +83,7 @@ def main() -> int:
         from conftest_web import start_server
 
         print("starting the server ...", file=sys.stderr)
-        server = start_server(Path(tempfile.mkdtemp(prefix="reportqa-load-")))
+        server = start_server(Path(tempfile.mkdtemp(prefix="reportqa-load-")), REPORTQA_RATE_LIMIT="off")
         url = server.url
     try:
         deadline = time.monotonic() + args.max_seconds

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 STARTUP_SECONDS = 300  # the first start may build the index
+STAFF_USER, STAFF_PASSWORD = "tester", "correct horse battery staple"
+PROXY = "127.0.0.9"  # the loopback address the test servers trust as a reverse proxy
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "000_c02059fcca3304c1.txt"
 MULTI = SHARED / "eval" / "multi"
@@ -34,6 +37,10 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        self.env = env
+        self.token = env.get("REPORTQA_STAFF_TOKEN", "")
+        self.user, self.password = STAFF_USER, STAFF_PASSWORD
+        self.feedback = Path(env["REPORTQA_FEEDBACK"]) if env.get("REPORTQA_FEEDBACK") else None
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
         full_env.pop("REPORTQA_HOST", None)
         full_env.pop("REPORTQA_PORT", None)
@@ -56,6 +63,20 @@ class Server:
         self.stop()
         raise RuntimeError(f"server did not start in {STARTUP_SECONDS}s:\n{self.log.read_text()[-3000:]}")
 
+    @property
+    def staff_headers(self) -> dict[str, str]:
+        """What a script sends to reach the staff pages (gradio_client: Client(url, headers=...))."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def votes(self) -> list[tuple]:
+        """(voter, vote, question, answer) of every stored vote, oldest first."""
+        import sqlite3
+
+        if not self.feedback or not self.feedback.exists():
+            return []
+        with sqlite3.connect(self.feedback) as db:
+            return db.execute("SELECT voter, vote, question, answer FROM votes ORDER BY id").fetchall()
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -68,10 +89,31 @@ class Server:
 
 
 def start_server(tmp: Path, **env: str) -> Server:
-    """A server with its feedback store under `tmp`; extra REPORTQA_* settings in `env`."""
+    """A server with its feedback store and staff account under `tmp`; extra REPORTQA_* settings in `env`.
+
+    Staff pages need the account tester (STAFF_PASSWORD) or the token `server.token`; the widget may be
+    framed by any loopback portal; limits are generous unless `env` sets them (tests of limits use
+    servers or client addresses of their own)."""
+    from reportqa.web.auth import add_user
+
     tmp.mkdir(parents=True, exist_ok=True)
-    env.setdefault("REPORTQA_FEEDBACK", str(tmp / "feedback.jsonl"))
+    env.setdefault("REPORTQA_FEEDBACK", str(tmp / "feedback.sqlite3"))
+    if "REPORTQA_STAFF_USERS" not in env:
+        env["REPORTQA_STAFF_USERS"] = str(tmp / "staff-users")
+        add_user(tmp / "staff-users", STAFF_USER, STAFF_PASSWORD)
+    env.setdefault("REPORTQA_STAFF_TOKEN", secrets.token_hex(16))
+    env.setdefault("REPORTQA_SECRET_KEY", secrets.token_hex(32))
+    env.setdefault("REPORTQA_FRAME_ORIGINS", "http://127.0.0.1:*")
+    env.setdefault("REPORTQA_TRUSTED_PROXIES", PROXY)
+    for name, value in (("REPORTQA_RATE_LIMIT", "1000/minute"), ("REPORTQA_PAGE_RATE_LIMIT", "5000/minute"),
+                        ("REPORTQA_STAFF_RATE_LIMIT", "300/minute"), ("REPORTQA_LOGIN_RATE_LIMIT", "30/minute")):
+        env.setdefault(name, value)
     return Server(env, tmp / "server.log").wait()
+
+
+def from_address(address: str, **kw) -> "httpx.Client":
+    """An HTTP client whose requests come from another loopback address: another client, to the server."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60, **kw)
 
 
 _SHARED_SERVERS: dict[str, Server] = {}

@@ -60,15 +60,21 @@ def browser_page():
         seen: list[str] = []
         dialogs: list[str] = []
         posted: list[str] = []
+        console: list[str] = []
         context.on("request", lambda r: seen.append(r.url))
+        context.on("console", lambda m: console.append(m.text))
         context.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and "/api/ask" in r.url else None)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.set_default_timeout(30_000)
         page.posted = posted  # the bodies the widget sent to /api/ask
+        page.console = console
         yield page, seen, dialogs
         context.close()
         browser.close()
+        blocked = [m for m in console if "Content Security Policy" in m]
+        if not getattr(page, "expect_csp_violation", False):
+            assert not blocked, f"the Content-Security-Policy blocked something the page needs: {blocked}"
 
 
 def assert_only_loopback(seen: list[str], *origins: str) -> None:
@@ -106,9 +112,27 @@ def test_widget_on_portal(server, portal, browser_page):
     assert any(u.startswith(server.url + "/api/ask") for u in seen)
 
 
+def sign_in(page, server) -> None:
+    page.goto(server.url + "/")
+    assert page.url.endswith("/home"), "an anonymous visitor gets the public home page"
+    page.click("text=Staff sign in")
+    page.fill("input[name=user]", server.user)
+    page.fill("input[name=password]", server.password)
+    page.click("button[type=submit]")
+    page.locator("#rq-input textarea").wait_for()
+
+
+def wait_for_votes(page, server, n: int) -> list[tuple]:
+    for _ in range(60):
+        if len(server.votes()) >= n:
+            break
+        page.wait_for_timeout(250)
+    return server.votes()
+
+
 def test_staff_chat_escapes_and_records_votes(server, browser_page, tmp_path):
     page, seen, dialogs = browser_page
-    page.goto(server.url + "/")
+    sign_in(page, server)
     box = page.locator("#rq-input textarea")
     box.fill("<script>alert(1)</script>2024年化解了多少矛盾纠纷？")
     box.press("Enter")
@@ -117,21 +141,29 @@ def test_staff_chat_escapes_and_records_votes(server, browser_page, tmp_path):
     assert page.locator("#rq-chat script").count() == 0
     assert "230" in page.locator("#rq-chat .rq-short").inner_text()
     assert page.locator("#rq-chat .rq-sources li").count() >= 1 and page.locator("#rq-chat mark").count() == 1
+    before = len(server.votes())
     page.locator('#rq-chat button[aria-label="Like"]').last.click()  # Gradio labels it in the page locale
-    store = Path(server.log.parent / "feedback.jsonl")
-    for _ in range(40):
-        if store.exists() and store.read_text(encoding="utf-8").strip():
+    voter, vote, question, answer = wait_for_votes(page, server, before + 1)[-1]
+    assert (voter, vote) == (server.user, "like") and "230" in answer and question.startswith("<script>")
+    page.locator('#rq-chat button[aria-label="Dislike"]').last.click()  # a change of mind replaces the vote
+    for _ in range(60):
+        if server.votes()[-1][1] == "dislike":
             break
         page.wait_for_timeout(250)
-    entry = json.loads(store.read_text(encoding="utf-8").splitlines()[-1])
-    assert entry["vote"] == "like" and "230" in entry["answer"] and entry["citations"]
-    assert entry["question"].startswith("<script>")
+    assert len(server.votes()) == before + 1 and server.votes()[-1][1] == "dislike"
+    # The trash icon clears the server's conversation too: the next vote rates the new answer.
+    page.locator('#rq-chat button[aria-label="Clear"]').click()
+    box.fill("法治政府建设工作领导小组的组长是谁？")
+    box.press("Enter")
+    page.locator("#rq-chat .rq-answer").wait_for()
+    page.locator('#rq-chat button[aria-label="Like"]').last.click()
+    voter, vote, question, answer = wait_for_votes(page, server, before + 2)[-1]
+    assert question == "法治政府建设工作领导小组的组长是谁？" and vote == "like"
     page.get_by_role("tab", name="反馈 Feedback").click()  # staff export the store from the UI
-    page.get_by_role("button", name="导出反馈 Export feedback").click()
-    download = page.locator("a[download]").first
-    download.wait_for()
-    exported = httpx.get(download.get_attribute("href")).text
-    assert json.loads(exported.splitlines()[-1])["vote"] == "like"
+    with page.expect_download() as download:
+        page.click("text=导出反馈 Export feedback (CSV)")
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "法治政府建设工作领导小组的组长是谁？" in exported and ",like," in exported
     assert not dialogs
     assert_only_loopback(seen, server.url)
 
@@ -221,7 +253,8 @@ OPEN_SOURCES = "el => [...el.querySelectorAll('li')].filter(li => li.checkVisibi
 
 @pytest.fixture(params=list(SIZES))
 def sized(request):
-    """A page at desktop (1280×900) or phone (390×844, touch) size, clipboard allowed; page errors recorded."""
+    """A page at desktop (1280×900) or phone (390×844, touch) size, clipboard allowed; page errors recorded,
+    and any Content-Security-Policy violation fails the test (as with `browser_page`)."""
     from playwright.sync_api import sync_playwright
 
     phone = request.param == "phone"
@@ -233,7 +266,9 @@ def sized(request):
         seen: list[str] = []
         errors: list[str] = []
         posted: list[str] = []
+        console: list[str] = []
         context.on("request", lambda r: seen.append(r.url))
+        context.on("console", lambda m: console.append(m.text))
         context.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and "/api/ask" in r.url else None)
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -243,6 +278,8 @@ def sized(request):
         yield page
         context.close()
         browser.close()
+        blocked = [m for m in console if "Content Security Policy" in m]
+        assert not blocked, f"the Content-Security-Policy blocked something the page needs: {blocked}"
 
 
 def shot(page, name: str) -> None:
@@ -257,11 +294,11 @@ def test_chat_shows_each_answer_from_its_start(server, sized):
     """Three questions, each answer's short text inside the window and the conversation as it arrives;
     at most three sources open; the question box always on screen; nothing scrolls sideways."""
     page = sized
-    page.goto(server.url + "/")
+    sign_in(page, server)
     box = page.locator("#rq-input textarea")
-    box.wait_for()
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert box.get_attribute("aria-label") or page.locator("#rq-input label").count(), "the question box has a label"
+    assert page.locator('#rq-header a[href="/logout"]').evaluate(IN_VIEW), "sign-out is in the header"
     for n, (question, figure) in enumerate(CHAT_QUESTIONS):
         box.fill(question)
         box.press("Enter")
@@ -289,7 +326,7 @@ def test_chat_shows_each_answer_from_its_start(server, sized):
 
 def test_chat_copy_gives_plain_text_with_sources(server, sized):
     page = sized
-    page.goto(server.url + "/")
+    sign_in(page, server)
     page.locator("#rq-chat button.example").first.wait_for()
     page.locator("#rq-input textarea").fill(CHAT_QUESTIONS[0][0])
     page.locator("#rq-input textarea").press("Enter")
@@ -308,7 +345,7 @@ def test_chat_copy_gives_plain_text_with_sources(server, sized):
 
 def test_chat_example_is_asked_when_clicked(server, sized):
     page = sized
-    page.goto(server.url + "/")
+    sign_in(page, server)
     example = page.locator("#rq-chat button.example").first
     question = example.inner_text().strip()
     example.click()
@@ -384,3 +421,18 @@ def test_report_page_ignores_malformed_fragments(server, browser_page, fragment)
     page.wait_for_function("() => !document.querySelector('#doc mark.quote')" if fragment != "#2693-2859,%E0%A4%A"
                            else "() => !!document.querySelector('#doc mark.passage')")
     assert not errors, errors
+
+
+def test_widget_refuses_to_be_framed_by_an_unlisted_portal(server, portal, browser_page):
+    """The test server lists portals on 127.0.0.1 (REPORTQA_FRAME_ORIGINS); the same portal page served
+    as localhost is another origin, and the browser must refuse to show the widget inside it."""
+    page, seen, dialogs = browser_page
+    page.expect_csp_violation = True
+    page.goto(f"http://localhost:{urlsplit(portal).port}/portal.html?server={server.url}")
+    page.click("#reportqa-widget-button")
+    for _ in range(60):
+        if any("frame-ancestors" in m for m in page.console):
+            break
+        page.wait_for_timeout(250)
+    assert any("frame-ancestors" in m for m in page.console), page.console
+    assert page.frame_locator("#reportqa-widget-frame").locator("#rq-form").count() == 0

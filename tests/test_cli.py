@@ -138,15 +138,44 @@ def test_eval_rejects_a_bad_question_file(run, tmp_path):
 
 
 def test_feedback_export_from_the_cli(run, tmp_path):
-    from reportqa.feedback import record
+    from reportqa.feedback import FeedbackStore
 
-    store = tmp_path / "fb.jsonl"
-    record(store, "2024年化解了多少矛盾纠纷？", "230件", [], "like")
+    store = tmp_path / "fb.sqlite3"
+    FeedbackStore(store).record("a1", "alice", "like", "=2024年化解了多少矛盾纠纷？", "230件", [])
     out = tmp_path / "votes.csv"
     p = run("feedback-export", "--out", str(out), "--format", "csv", extra_env={"REPORTQA_FEEDBACK": str(store)})
     assert p.returncode == 0, p.stderr
     assert "exported 1 vote(s)" in p.stdout
-    assert "230件" in out.read_text(encoding="utf-8-sig")
+    text = out.read_text(encoding="utf-8-sig")
+    assert "230件" in text and "'=2024年" in text
+
+
+def test_feedback_export_migrates_an_old_jsonl_store(run, tmp_path):
+    old = tmp_path / "feedback.jsonl"
+    old.write_text(json.dumps({"timestamp": "2024-12-01T00:00:00+00:00", "vote": "like", "question": "q",
+                               "answer": "230件", "citations": []}) + "\n", encoding="utf-8")
+    out = tmp_path / "votes.jsonl"
+    p = run("feedback-export", "--out", str(out), extra_env={"REPORTQA_FEEDBACK": str(old)})
+    assert p.returncode == 0, p.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["answer"] == "230件"
+    assert (tmp_path / "feedback.sqlite3").exists() and (tmp_path / "feedback.jsonl.imported").exists()
+
+
+def test_staff_user_add_stores_a_hash_and_refuses_a_short_password(run, tmp_path):
+    users = tmp_path / "users"
+    env = {"REPORTQA_STAFF_USERS": str(users)}
+    p = run("staff-user", "add", "alice", "--password-stdin", stdin="correct horse battery\n", extra_env=env)
+    assert p.returncode == 0, p.stderr
+    text = users.read_text()
+    assert "alice:scrypt$" in text and "correct horse" not in text
+    assert oct(users.stat().st_mode & 0o777) == "0o600"
+    short = run("staff-user", "add", "bob", "--password-stdin", stdin="short\n", extra_env=env)
+    assert short.returncode == 2 and "at least" in short.stderr and "Traceback" not in short.stderr
+    assert run("staff-user", "list", extra_env=env).stdout.split() == ["alice"]
+    assert run("staff-user", "remove", "alice", extra_env=env).returncode == 0
+    assert run("staff-user", "list", extra_env=env).stdout.split() == []
+    missing = run("staff-user", "remove", "nobody", extra_env=env)
+    assert missing.returncode == 2 and "nobody" in missing.stderr
 
 
 def test_asking_never_imports_torch_or_sentence_transformers(settings, service):

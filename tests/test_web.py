@@ -34,7 +34,13 @@ SEED = "000_c02059fcca3304c1"
 def client(server):
     from gradio_client import Client
 
-    return Client(server.url + "/", verbose=False)
+    return Client(server.url + "/", verbose=False, headers=server.staff_headers)
+
+
+def staff_client(server):
+    from gradio_client import Client
+
+    return Client(server.url + "/", verbose=False, headers=server.staff_headers)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +83,7 @@ def test_ask_returns_engine_json(server):
     assert r.status_code == 200
     d = r.json()
     assert d["found"] is True and "230" in d["answer"]
-    assert {"id", "question", "found", "answer", "lang", "qtype", "latency_ms", "citations"} <= set(d)
+    assert {"id", "question", "found", "answer", "lang", "qtype", "latency_ms", "citations", "answer_id"} <= set(d)
     c = d["citations"][0]
     assert c["link"] == f"/report/{c['doc']}#{c['start']}-{c['end']}"
     assert c["quote"] in c["text"]
@@ -142,6 +148,12 @@ def test_cors_allow_list(tmp_path):
         bad = httpx.post(s.url + "/api/ask", json={"question": "2024年化解了多少矛盾纠纷？"},
                          headers={"Origin": "https://evil.example"})
         assert bad.headers.get("access-control-allow-origin") is None
+        # A browser-side OpenAI client on a listed origin sends its key: the preflight allows that header.
+        pre = httpx.options(s.url + "/v1/chat/completions", headers={
+            "Origin": "https://portal.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"})
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == "https://portal.example"
+        assert "authorization" in pre.headers["access-control-allow-headers"].lower()
     finally:
         s.stop()
 
@@ -243,13 +255,13 @@ def test_commitments(server):
 
 
 def test_gradio_page_loads_without_cdn(server):
-    r = httpx.get(server.url + "/")
+    r = httpx.get(server.url + "/", headers=server.staff_headers)
     assert r.status_code == 200
     assert "fonts.googleapis.com" not in r.text and "cdn.jsdelivr" not in r.text
 
 
 def test_chat_script_is_a_file_not_inline(server):
-    head = httpx.get(server.url + "/config").json()["head"]
+    head = httpx.get(server.url + "/config", headers=server.staff_headers).json()["head"]
     assert head == '<script src="/reportqa-static/chat.js" defer></script>'
 
 
@@ -263,9 +275,7 @@ def test_hostile_corpus_report_page_escapes(hostile_server):
 
 
 def test_hostile_corpus_chat_and_commitments_escape(hostile_server):
-    from gradio_client import Client
-
-    client = Client(hostile_server.url + "/", verbose=False)
+    client = staff_client(hostile_server)
     _, bot = chat_html(client, "2024年受理了多少群众留言？")
     assert "onerror" in bot, "the hostile passage should be cited"
     assert IMG not in bot and "&lt;img src=x onerror=alert(1)&gt;" in bot
@@ -275,7 +285,7 @@ def test_hostile_corpus_chat_and_commitments_escape(hostile_server):
     assert BOLD not in page and "&lt;b onmouseover=alert(3)&gt;" in page
     evil = httpx.get(hostile_server.url + "/commitments", params={"place": SCRIPT}).text
     assert SCRIPT not in evil and "&lt;script&gt;alert(1)&lt;/script&gt;" in evil
-    config = httpx.get(hostile_server.url + "/config").json()  # the Gradio page's Browse and Commitments tabs
+    config = httpx.get(hostile_server.url + "/config", headers=hostile_server.staff_headers).json()  # the Gradio page's Browse and Commitments tabs
     values = [c["props"]["value"] for c in config["components"] if isinstance(c.get("props", {}).get("value"), str)]
     assert any("&lt;img src=x onerror=alert(1)&gt;" in v for v in values)
     assert not any(IMG in v or "<script>alert(2)" in v or BOLD in v for v in values)
@@ -329,9 +339,7 @@ def test_bad_scope_is_400(multi, scope):
 
 
 def test_gradio_ask_takes_scope(multi):
-    from gradio_client import Client
-
-    client = Client(multi.url + "/", verbose=False)
+    client = staff_client(multi)
     d = client.predict("白沙街道2024年化解了多少矛盾纠纷？", None, None, "小河镇", api_name="/ask")
     assert d["found"] is False and d["citations"] == []
     d = client.predict("化解了多少矛盾纠纷？", place="松林乡", year=2023, api_name="/ask")
@@ -341,9 +349,7 @@ def test_gradio_ask_takes_scope(multi):
 
 
 def test_chat_report_picker_scopes_the_answer(multi):
-    from gradio_client import Client
-
-    client = Client(multi.url + "/", verbose=False)
+    client = staff_client(multi)
     picker = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/chat"]["parameters"][2]
     assert "doc:songlin-2023" in picker["python_type"]["type"] and picker["parameter_default"] == "all"
     _, messages = client.predict("化解了多少矛盾纠纷？", [], "doc:songlin-2023", api_name="/chat")

@@ -1,4 +1,4 @@
-"""The `reportqa` command: build | ask | eval | serve.
+"""The `reportqa` command: build | add | remove | list | ask | eval | serve | feedback-export | staff-user.
 
 Errors a user can cause print one line on stderr and exit with code 2.
 """
@@ -237,13 +237,15 @@ def evaluate(questions, corpus, index) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Interface to bind (default 127.0.0.1, or REPORTQA_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 7860, or REPORTQA_PORT).")
+@click.option("--public", is_flag=True, default=None, help="Serve the public pages only: no staff pages at all "
+              "(or REPORTQA_PUBLIC=1).")
 @corpus_option
 @index_option
-def serve(host, port, corpus, index) -> None:
+def serve(host, port, public, corpus, index) -> None:
     """Start the web chat, the HTTP API and the widget."""
     from .web import serve as run
 
-    run(Settings.from_env(host=host, port=port, corpus_dir=corpus, index_dir=index))
+    run(Settings.from_env(host=host, port=port, public=public, corpus_dir=corpus, index_dir=index))
 
 
 @cli.command("feedback-export")
@@ -254,9 +256,53 @@ def feedback_export(out, fmt) -> None:
     """Export staff likes/dislikes (question, answer, sources, vote, time)."""
     from .feedback import export
 
+    from .feedback import store_path
+
     settings = Settings.from_env()
     n = export(settings.feedback_path, out, fmt)
-    click.echo(f"exported {n} vote(s) from {settings.feedback_path} -> {out}")
+    click.echo(f"exported {n} vote(s) from {store_path(settings.feedback_path)} -> {out}")
+
+
+@cli.group("staff-user")
+def staff_user() -> None:
+    """Staff accounts for the staff pages (the file REPORTQA_STAFF_USERS; passwords stored as scrypt hashes).
+    A running server takes changes up within a second."""
+
+
+@staff_user.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def staff_user_add(name, password_stdin) -> None:
+    """Add the account NAME, or set its password (which signs out its sessions)."""
+    from .web.auth import add_user
+
+    path = Settings.from_env().staff_users_path
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    new = add_user(path, name, password)
+    click.echo(f"{'added' if new else 'changed the password of'} {name} in {path}")
+
+
+@staff_user.command("remove")
+@click.argument("name")
+def staff_user_remove(name) -> None:
+    """Remove the account NAME (its sessions end)."""
+    from .web.auth import remove_user
+
+    path = Settings.from_env().staff_users_path
+    remove_user(path, name)
+    click.echo(f"removed {name} from {path}")
+
+
+@staff_user.command("list")
+def staff_user_list() -> None:
+    """The account names (never the hashes)."""
+    from .web.auth import read_users
+
+    for name in sorted(read_users(Settings.from_env().staff_users_path)):
+        click.echo(name)
 
 
 def main() -> None:

@@ -21,6 +21,10 @@ def _origins(value: str) -> tuple[str, ...]:
     return tuple(o.strip() for o in value.split(",") if o.strip())
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = field(default_factory=lambda: _home() / "corpus")  # REPORTQA_CORPUS
@@ -33,15 +37,44 @@ class Settings:
     host: str = "127.0.0.1"  # REPORTQA_HOST
     port: int = 7860  # REPORTQA_PORT
     cors_origins: tuple[str, ...] = ()  # REPORTQA_CORS_ORIGINS, comma separated
-    feedback_path: Path = field(default_factory=lambda: _home() / "feedback" / "feedback.jsonl")  # REPORTQA_FEEDBACK
+    # staff votes, SQLite (a feedback.jsonl of earlier versions beside it is imported once)
+    feedback_path: Path = field(default_factory=lambda: _home() / "feedback" / "feedback.sqlite3")  # REPORTQA_FEEDBACK
+    feedback_max_votes: int = 100_000  # REPORTQA_FEEDBACK_MAX: the store refuses votes beyond this
+    answer_memory: int = 5000  # REPORTQA_ANSWER_MEMORY: answers remembered for votes (oldest forgotten)
+
     # where passages are searched (REPORTQA_STORE, --store): "faiss", a Milvus Lite file "….db",
     # or a Milvus URI "http://host:19530"
     store: str = "faiss"
-    # Bearer keys of the OpenAI-compatible API (/v1), comma separated (REPORTQA_API_KEYS); none: any key is accepted
+
+    # ---- the two faces (web/security.py, web/auth.py)
+    public: bool = False  # REPORTQA_PUBLIC=1 or --public: no staff pages at all
+    staff_users_path: Path = field(default_factory=lambda: _home() / "staff-users")  # REPORTQA_STAFF_USERS
+    staff_token: str = ""  # REPORTQA_STAFF_TOKEN: `Authorization: Bearer` for scripts, or the login page
+    secret_key: str = ""  # REPORTQA_SECRET_KEY signs session cookies; empty: a new key each start
+    session_hours: float = 12.0  # REPORTQA_SESSION_HOURS
+    cookie_secure: bool = False  # REPORTQA_COOKIE_SECURE=1: Secure cookies even when the request looks like http
+    trusted_proxies: tuple[str, ...] = ()  # REPORTQA_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-* count
+    frame_origins: tuple[str, ...] = ()  # REPORTQA_FRAME_ORIGINS: portals that may frame /widget (none: 'self')
+
+    # ---- limits, per client (public) or per account (staff); "N/second|minute|hour|day", ";"-separated, or "off"
+    rate_limit: str = "30/minute"  # REPORTQA_RATE_LIMIT: public routes that run the engine (/api/ask, /v1/)
+    page_rate_limit: str = "300/minute"  # REPORTQA_PAGE_RATE_LIMIT: other public pages and JSON
+    staff_rate_limit: str = "120/minute"  # REPORTQA_STAFF_RATE_LIMIT: staff events (chat, votes, exports)
+    login_rate_limit: str = "10/minute"  # REPORTQA_LOGIN_RATE_LIMIT: sign-in attempts per client
+    max_body: int = 16 * 1024  # REPORTQA_MAX_BODY: bytes of a public request body
+    staff_max_body: int = 1024 * 1024  # REPORTQA_STAFF_MAX_BODY: bytes of a signed-in staff request body
+    max_json_depth: int = 32  # REPORTQA_MAX_JSON_DEPTH: nesting of a JSON body
+
+    # ---- the OpenAI-compatible API (web/openai.py)
+    # Bearer keys of /v1, comma separated (REPORTQA_API_KEYS); none: any key is accepted
     api_keys: tuple[str, ...] = ()
     # The address clients reach this server at, for the links in API answers (REPORTQA_PUBLIC_URL),
     # e.g. https://qa.example.gov.cn; unset: the address the request came to
     public_url: str = ""
+    # REPORTQA_API_MAX_BODY: bytes of a /v1 request body (clients resend the whole conversation each time)
+    api_max_body: int = 1024 * 1024
+
+    reload_seconds: float = 1.0  # REPORTQA_RELOAD_SECONDS: how often the server looks for a new index (0: never)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -69,8 +102,57 @@ class Settings:
             values["api_keys"] = _origins(env["REPORTQA_API_KEYS"])
         if env.get("REPORTQA_PUBLIC_URL"):
             values["public_url"] = env["REPORTQA_PUBLIC_URL"].strip().rstrip("/")
+        for name, key, kind in ENV_FIELDS:
+            if env.get(name):
+                values[key] = _read(name, env[name], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir", "feedback_path"):
+        for key in ("corpus_dir", "index_dir", "feedback_path", "staff_users_path"):
             if key in values:
                 values[key] = Path(values[key])
         return replace(s, **values)
+
+
+# The variables read the same way: (variable, field, type).
+ENV_FIELDS = [
+    ("REPORTQA_FEEDBACK_MAX", "feedback_max_votes", int),
+    ("REPORTQA_ANSWER_MEMORY", "answer_memory", int),
+    ("REPORTQA_PUBLIC", "public", bool),
+    ("REPORTQA_STAFF_USERS", "staff_users_path", Path),
+    ("REPORTQA_STAFF_TOKEN", "staff_token", str),
+    ("REPORTQA_SECRET_KEY", "secret_key", str),
+    ("REPORTQA_SESSION_HOURS", "session_hours", float),
+    ("REPORTQA_COOKIE_SECURE", "cookie_secure", bool),
+    ("REPORTQA_TRUSTED_PROXIES", "trusted_proxies", tuple),
+    ("REPORTQA_FRAME_ORIGINS", "frame_origins", tuple),
+    ("REPORTQA_RATE_LIMIT", "rate_limit", str),
+    ("REPORTQA_PAGE_RATE_LIMIT", "page_rate_limit", str),
+    ("REPORTQA_STAFF_RATE_LIMIT", "staff_rate_limit", str),
+    ("REPORTQA_LOGIN_RATE_LIMIT", "login_rate_limit", str),
+    ("REPORTQA_MAX_BODY", "max_body", int),
+    ("REPORTQA_STAFF_MAX_BODY", "staff_max_body", int),
+    ("REPORTQA_MAX_JSON_DEPTH", "max_json_depth", int),
+    ("REPORTQA_API_MAX_BODY", "api_max_body", int),
+    ("REPORTQA_RELOAD_SECONDS", "reload_seconds", float),
+]
+
+
+def _read(name: str, value: str, kind):
+    """One variable's value as its field's type; a value that is not one is a ConfigError naming it."""
+    from .errors import ConfigError
+
+    value = value.strip()
+    if kind is bool:
+        return _flag(value)
+    if kind is tuple:
+        return _origins(value)
+    if kind is Path:
+        return Path(value)
+    if kind is str:
+        return value
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number") from None
+    if number < 0:
+        raise ConfigError(f"{name}={value!r} must not be negative")
+    return number

@@ -26,4 +26,4 @@ class IndexStoreError(ReportQAError):
 
 
 class ConfigError(ReportQAError):
-    """A setting has a value that cannot work (a store that is neither FAISS nor Milvus)."""
+    """A REPORTQA_* setting has a value that cannot be used."""

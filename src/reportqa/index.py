@@ -27,6 +27,7 @@ import json
 import logging
 import sqlite3
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,8 +48,10 @@ FORMAT_VERSION = 6
 CHUNKER_VERSION = 9  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 HALF_FROM = 200_000  # passages from which vectors are stored as float16 (half the disk and memory)
-FILES = ("manifest.json", "index.sqlite", "chunks.npy", "sentences.npy", "sentence_offsets.npy", "chunk_doc.npy",
-         "doc_chunks.npy", "lexical.json", "words.npy", "years.npz") + tuple(f"{n}.npy" for n in Lexicon.FILES)
+FAISS_FILE = "passages.faiss"
+# The files `load` reads (and names when one is damaged); the *_keys.npy digests serve only the next build.
+FILES = ("manifest.json", "lexical.json", "chunk_doc.npy", "doc_chunks.npy", "sentence_offsets.npy", "chunks.npy",
+         "sentences.npy", "words.npy", "years.npz") + tuple(f"{n}.npy" for n in Lexicon.FILES) + ("index.sqlite", FAISS_FILE)
 
 
 class _LRU:
@@ -316,47 +319,66 @@ def stale_reason(settings: Settings) -> str | None:
 
 
 def load(index_dir: Path) -> Index:
-    """Open a built index; a missing, truncated or damaged file raises IndexStoreError naming it."""
+    """Open a built index; a missing, truncated or damaged file raises IndexStoreError naming it and the fix."""
     d = index_dir / ACTIVE
-    current = "manifest.json"
+    current = d / "manifest.json"
+
+    def damaged(e: Exception) -> IndexStoreError:
+        detail = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        what = "is missing" if isinstance(e, FileNotFoundError) else f"is damaged or truncated ({detail})"
+        return IndexStoreError(f"index file {current} {what}; run `reportqa build` to write a complete index")
+
     try:
-        manifest = json.loads((d / current).read_text(encoding="utf-8"))
+        manifest = json.loads(current.read_text(encoding="utf-8"))
         if manifest.get("format_version") != FORMAT_VERSION:
             raise IndexStoreError(f"index at {d} has format {manifest.get('format_version')}, not "
                                   f"{FORMAT_VERSION}; run `reportqa build`")
-        current = "lexical.json"
-        lexical = json.loads((d / current).read_text(encoding="utf-8"))
-        arrays = {}
-        for name in ("chunk_doc", "doc_chunks", "sentence_offsets", "chunks", "sentences", "words"):
-            current = f"{name}.npy"
-            arrays[name] = np.load(d / current, mmap_mode="r")
-        current = "years.npz"
-        with np.load(d / current) as z:
-            years = {k: z[k] for k in z.files}
-        current = "lexicon (terms_*.npy, words_*.npy, idf.npy)"
-        lexicon = Lexicon.load(d, lexical["vocabulary"])
-        current = "index.sqlite"
-        conn = sqlite3.connect(f"file:{(d / current).resolve()}?mode=ro&immutable=1", uri=True)
-        rows = conn.execute("SELECT doc_id, title, meta FROM documents ORDER BY pos").fetchall()
-        conn.close()
         counts = manifest["counts"]
-        if len(arrays["chunk_doc"]) != counts["chunks"] or int(arrays["sentence_offsets"][-1]) != counts["sentences"]:
-            raise ValueError("passage or sentence counts differ from the manifest")
+        current = d / "lexical.json"
+        lexical = json.loads(current.read_text(encoding="utf-8"))
+        arrays = {}
+        expected = {"chunk_doc": counts["chunks"], "doc_chunks": counts["documents"] + 1,
+                    "sentence_offsets": counts["chunks"] + 1, "chunks": counts["chunks"],
+                    "sentences": counts["sentences"], "words": counts.get("words", len(lexical["bridge_words"]))}
+        for name, rows in expected.items():
+            current = d / f"{name}.npy"
+            arrays[name] = np.load(current, mmap_mode="r")
+            if len(arrays[name]) != rows:
+                raise ValueError(f"{len(arrays[name])} rows, the manifest says {rows}")
+        current = d / "years.npz"
+        with np.load(current) as z:
+            years = {k: z[k] for k in z.files}
+        for name in Lexicon.FILES:
+            current = d / f"{name}.npy"
+            np.load(current, mmap_mode="r")
+        lexicon = Lexicon.load(d, lexical["vocabulary"])
+        if lexicon.n != counts["chunks"]:
+            raise ValueError("the word matrix has another number of passages than the manifest")
+        current = d / "index.sqlite"
+        conn = sqlite3.connect(f"file:{current.resolve()}?mode=ro&immutable=1", uri=True)
+        try:
+            rows = conn.execute("SELECT doc_id, title, meta FROM documents ORDER BY pos").fetchall()
+            conn.execute("SELECT count(*) FROM chunks").fetchone()
+            conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+        if len(rows) != counts["documents"]:
+            raise ValueError("another number of reports than the manifest")
+        index = Index(directory=d, manifest=manifest, doc_ids=[r[0] for r in rows],
+                      metas={r[0]: DocMeta().updated(json.loads(r[2])) for r in rows},
+                      titles={r[0]: r[1] for r in rows},
+                      chunk_doc=np.asarray(arrays["chunk_doc"]), doc_chunks=np.asarray(arrays["doc_chunks"]),
+                      sentence_offsets=np.asarray(arrays["sentence_offsets"]),
+                      chunk_vectors=arrays["chunks"], sentence_vectors=arrays["sentences"], lexicon=lexicon,
+                      translations=lexical["translations"], title_terms=set(lexical["title_terms"]),
+                      bridge_words=lexical["bridge_words"],
+                      bridge_vectors=np.asarray(arrays["words"], dtype=np.float32), years=years)
+        current = d / (FAISS_FILE if manifest["store"].get("kind") == "faiss" else "manifest.json")
+        index.store = open_store(d, manifest["store"], arrays["chunks"], lexicon, index.chunk_doc)
     except IndexStoreError:
         raise
-    except (OSError, ValueError, KeyError, sqlite3.Error, EOFError) as e:
-        raise IndexStoreError(f"index file {d / current.split(' ')[0]} is damaged or missing ({e}); "
-                              f"run `reportqa build` to rebuild the index") from e
-    index = Index(directory=d, manifest=manifest, doc_ids=[r[0] for r in rows],
-                  metas={r[0]: DocMeta().updated(json.loads(r[2])) for r in rows},
-                  titles={r[0]: r[1] for r in rows},
-                  chunk_doc=np.asarray(arrays["chunk_doc"]), doc_chunks=np.asarray(arrays["doc_chunks"]),
-                  sentence_offsets=np.asarray(arrays["sentence_offsets"]),
-                  chunk_vectors=arrays["chunks"], sentence_vectors=arrays["sentences"], lexicon=lexicon,
-                  translations=lexical["translations"], title_terms=set(lexical["title_terms"]),
-                  bridge_words=lexical["bridge_words"], bridge_vectors=np.asarray(arrays["words"], dtype=np.float32),
-                  years=years)
-    index.store = open_store(d, manifest["store"], arrays["chunks"], lexicon, index.chunk_doc)
+    except (OSError, ValueError, KeyError, RuntimeError, sqlite3.Error, EOFError, zipfile.BadZipFile) as e:
+        raise damaged(e) from e
     return index
 
 

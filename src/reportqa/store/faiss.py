@@ -18,7 +18,7 @@ import numpy as np
 
 from .base import Filter, Passages, top_k
 
-FILE = "passages.faiss"
+FILE = "passages.faiss"  # index.FAISS_FILE
 EXACT_LIMIT = 20_000  # passages: exact search below, IVF above (see benchmarks/scale.py)
 NPROBE = 48  # inverted lists searched per question in the IVF index
 TRAIN_SAMPLE = 100_000  # vectors the IVF quantizer is trained on

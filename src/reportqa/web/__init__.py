@@ -2,8 +2,15 @@
 
 `html.py` builds every page from escaped text (report passages and questions are untrusted:
 they reach HTML only through `esc`, or, in the widget, through `textContent`); `staff.py` is
-the Gradio page; this module holds the engine and the routes. No page asks any host but this
-server: the Gradio theme uses system fonts and analytics are off.
+the Gradio page; `engine.py` the loaded engine (and taking up a new index, `reload.py`); this
+module holds the routes. No page asks any host but this server: the Gradio theme uses system
+fonts and analytics are off.
+
+Two faces (`security.py`): the public pages and API, served to anyone within the rate and body
+limits; and the staff pages (the Gradio app, `/staff/…`), served only to a signed-in account
+(`auth.py`), and not at all with `--public` / REPORTQA_PUBLIC=1. The Gradio `/ask` endpoint is
+part of the staff app; the public API is `POST /api/ask` and the OpenAI-compatible `/v1`
+(`openai.py`, with its own keys).
 
 Scope: `POST /api/ask` and the Gradio `/ask` endpoint take optional `doc`, `place` and `year`
 (a widget pinned to its town sends `place`); `/commitments` and `/api/commitments` take
@@ -19,7 +26,6 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import json
 import logging
-import threading
 from pathlib import Path
 
 import gradio as gr
@@ -29,47 +35,24 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from ..commitments import CommitmentBook
 from ..config import Settings
 from ..errors import ReportQAError
 from ..scope import Scope
 from . import openai
-from .html import commitments_page, not_found_page, report_page
-from .staff import CSS, HEAD, build_blocks, theme
+from .auth import Accounts, login_routes, staff_name
+from .engine import Engine
+from .html import commitments_page, home_page, not_found_page, report_page
+from .security import Guard
+from .staff import CSS, HEAD, build_blocks, feedback_routes, theme
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-MAX_BODY = 16 * 1024  # bytes accepted by POST /api/ask
 CONCURRENCY = 20  # simultaneous Gradio events; svc.ask itself is short and serialised
+QUEUE_SIZE = 200  # Gradio events waiting at most; more are refused (the rate limits come first)
 MAX_NAME = 200  # characters of a doc or place filter
 
-
-class Engine:
-    """The loaded QAService, asked one question at a time (the encoder is not known to be thread-safe)."""
-
-    def __init__(self, settings: Settings, service=None) -> None:
-        from ..service import QAService
-
-        self.settings = settings
-        self.svc = service or QAService(settings)
-        self._lock = threading.Lock()
-
-    def ask(self, question, history=None, scope: Scope | None = None) -> dict:
-        with self._lock:
-            return self.svc.ask(question, history=history, scope=scope).to_dict()
-
-    def reports_in(self, place: str | None, year: int | None) -> tuple[list[str], str]:
-        """The reports of a place and year (None: any), or a message when there are none."""
-        if not place and year is None:
-            return list(self.svc.index.documents), ""
-        scope = Scope(place=place, year=year)
-        with self._lock:
-            docs = self.svc.scoper.scope("", "zh", scope).docs  # no question: the filters alone
-        if docs:
-            return docs, ""
-        return [], (f"没有符合所选范围（{scope.describe()}）的报告 · "
-                    f"No loaded report matches the chosen scope ({scope.describe()}).")
+__all__ = ["Engine", "create_app", "read_scope", "serve"]
 
 
 def read_scope(doc=None, place=None, year=None) -> Scope:
@@ -98,22 +81,12 @@ def _error(status: int, message: str):
 
 
 async def _json_body(request: Request):
-    """The request's JSON object, or an error response (413 over MAX_BODY, 400 not a JSON object)."""
-    length = request.headers.get("content-length")
-    if length is not None:
-        try:
-            if int(length) > MAX_BODY:
-                return None, _error(413, f"the request body is over {MAX_BODY} bytes")
-        except ValueError:
-            return None, _error(400, "the Content-Length header is not a number")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None, _error(413, f"the request body is over {MAX_BODY} bytes")
+    """The request's JSON object, or an error response (400 when it is not a JSON object).
+    The body's size and nesting were checked by the Guard before any route ran."""
+    body = await request.body()
     try:
         payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None, _error(400, 'the body is not JSON; send {"question": "..."}')
     if not isinstance(payload, dict):
         return None, _error(400, 'the body must be a JSON object like {"question": "..."}')
@@ -121,15 +94,16 @@ async def _json_body(request: Request):
 
 
 def create_app(settings: Settings | None = None, service=None):
-    """The FastAPI app with every route; Gradio is mounted last so our routes win."""
+    """The FastAPI app with every route, behind the Guard (security.py). Gradio is mounted last so our
+    routes win, and not at all in public mode. Every route reads the engine's current index."""
     settings = settings or Settings.from_env()
+    accounts = Accounts(settings.staff_users_path, settings.staff_token, settings.secret_key, settings.session_hours,
+                        settings.cookie_secure)
+    staff_mounted = not settings.public
     engine = Engine(settings, service)
-    documents = engine.svc.index.documents
-    book = CommitmentBook(engine.svc.index, engine.svc.encoder)  # once: follow-ups need the encoder
 
     app = FastAPI(title="reportqa", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                       allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.state.engine = engine
     app.mount("/reportqa-static", StaticFiles(directory=STATIC), name="reportqa-static")
 
     @app.post("/api/ask")
@@ -148,10 +122,7 @@ def create_app(settings: Settings | None = None, service=None):
 
     @app.get("/api/health")
     def api_health():
-        m = engine.svc.index.manifest
-        return {"status": "ok", "documents": len(documents), "chunks": m["counts"]["chunks"],
-                "sentences": m["counts"].get("sentences"), "model": m["model"]["id"],
-                "built_at": m.get("built_at")}
+        return engine.health()
 
     @app.get("/api/reports")
     def api_reports():
@@ -162,7 +133,7 @@ def create_app(settings: Settings | None = None, service=None):
         docs, message = engine.reports_in(scope.place, scope.year)
         if message:
             return [], message, scope
-        items, message = book.select(docs, kind)
+        items, message = engine.book.select(docs, kind)
         return items, message, scope
 
     @app.get("/api/commitments")
@@ -185,7 +156,7 @@ def create_app(settings: Settings | None = None, service=None):
 
     @app.get("/report/{doc_id}", response_class=HTMLResponse)
     def report(doc_id: str):
-        doc = documents.get(doc_id)
+        doc = engine.documents.get(doc_id)
         if doc is None:
             return HTMLResponse(not_found_page(f"No report named {doc_id}."), status_code=404)
         return report_page(doc)
@@ -198,13 +169,30 @@ def create_app(settings: Settings | None = None, service=None):
     def widget_js():
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
 
-    app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API
+    @app.get("/home", response_class=HTMLResponse)
+    def home():
+        return home_page(engine.svc.reports(), staff=staff_mounted)
 
-    blocks = build_blocks(engine, documents, book.items, settings.feedback_path, read_scope)
-    blocks.queue(default_concurrency_limit=CONCURRENCY)
-    return gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
-                               footer_links=["api", "settings"], theme=theme(), css=CSS, head=HEAD, ssr_mode=False,
-                               mcp_server=False)
+    app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API (public face)
+
+    if staff_mounted:
+        app.include_router(login_routes(accounts))
+        app.include_router(feedback_routes(engine))
+        blocks = build_blocks(engine, read_scope)
+        blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+        gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
+                            footer_links=["api", "settings"], theme=theme(), css=CSS, head=HEAD,
+                            ssr_mode=False,
+                            mcp_server=False, max_file_size="1kb", auth_dependency=staff_name)
+        if not accounts.configured:
+            log.warning("reportqa: no staff account is configured, so the staff pages stay closed; add one with "
+                        "`reportqa staff-user add NAME` (taken up without a restart) or set REPORTQA_STAFF_TOKEN")
+    app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted)
+    # outermost; Authorization: browser clients of /v1 on a listed origin send their key with it
+    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                       allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"])
+    engine.watcher.start()
+    return app
 
 
 def serve(settings: Settings | None = None) -> None:
@@ -213,6 +201,9 @@ def serve(settings: Settings | None = None) -> None:
 
     settings = settings or Settings.from_env()
     app = create_app(settings)
-    print(f"reportqa: serving on http://{settings.host}:{settings.port}/", flush=True)
-    # open keep-alive and event-stream connections get a few seconds, not forever, on shutdown
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=3)
+    face = "public pages only" if settings.public else "public and staff pages"
+    print(f"reportqa: serving on http://{settings.host}:{settings.port}/ ({face})", flush=True)
+    # Open keep-alive and event-stream connections get a few seconds, not forever, on shutdown.
+    # proxy_headers off: the Guard believes X-Forwarded-* only from REPORTQA_TRUSTED_PROXIES.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=3,
+                proxy_headers=False, server_header=False)

@@ -212,3 +212,45 @@ def commitments_page(items: list[dict], message: str, reports: list[dict], chose
             '<h1>承诺事项 Commitments</h1><p class="meta">报告承诺的计划与整改措施，以及下一年报告的落实情况 · '
             'Plans and rectification measures the reports promise, and what the next year\'s report says about them.</p>'
             f'{form}</header><main>{commitments_html(items, message)}</main></body></html>')
+
+
+# ---------------------------------------------------------------- the public home and staff sign-in
+
+def home_page(reports: list[dict], staff: bool) -> str:
+    """What a citizen sees at the server's root: ask, commitments, the reports; staff sign in."""
+    rows = "".join(f'<li><a href="/report/{esc(quote(r["doc"], safe=""))}">{esc(r["title"])}</a> '
+                   f'<span class="rq-where">{esc(where(r.get("place"), r.get("year")))}</span></li>'
+                   for r in reports)
+    sign_in = '<p class="meta"><a href="/login">工作人员登录 Staff sign in</a></p>' if staff else ""
+    return (PAGE_HEAD.format(title="报告问答 · Ask the reports") +
+            '<body><header><h1>报告问答 · Ask the reports</h1>'
+            '<p class="meta">就政府报告提问，答案附出处 · Questions about the government reports, answered with '
+            'the passage they come from.</p></header><main>'
+            '<p><a href="/widget">提问 Ask a question</a> · <a href="/commitments">承诺事项 Commitments</a></p>'
+            f'<h2>报告 Reports</h2><ul>{rows}</ul>{sign_in}</main></body></html>')
+
+
+def login_page(message: str = "", next_path: str = "/", open_: bool = True) -> str:
+    """The staff sign-in form (no script: it posts to /login)."""
+    note = f'<p class="rq-error">{esc(message)}</p>' if message else ""
+    if not open_:
+        form = ('<p>尚未配置工作人员账号 · No staff account is configured yet. On the server run '
+                '<code>reportqa staff-user add NAME</code> (or set REPORTQA_STAFF_TOKEN).</p>')
+    else:
+        form = ('<form class="rq-login" method="post" action="/login">'
+                f'<input type="hidden" name="next" value="{esc(next_path)}">'
+                '<p><label>账号 Name <input name="user" autocomplete="username" maxlength="64"></label></p>'
+                '<p><label>密码 Password <input name="password" type="password" autocomplete="current-password" '
+                'maxlength="1024" required></label></p>'
+                '<p><button type="submit">登录 Sign in</button></p></form>'
+                '<p class="meta">With a token instead of an account, leave the name empty.</p>')
+    return (PAGE_HEAD.format(title="登录 Staff sign in") +
+            f'<body><header><h1>工作人员登录 · Staff sign in</h1></header><main>{note}{form}'
+            '<p><a href="/home">公众页面 Public pages</a></p></main></body></html>')
+
+
+def logout_page() -> str:
+    return (PAGE_HEAD.format(title="退出 Sign out") +
+            '<body><header><h1>退出登录 · Sign out</h1></header><main>'
+            '<form method="post" action="/logout"><button type="submit">退出 Sign out</button></form>'
+            '</main></body></html>')

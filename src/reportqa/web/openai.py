@@ -33,7 +33,6 @@ from ..scope import Scope
 from .sources import citation_link, marked, plain_text, section_label
 
 MODEL = "reportqa"
-MAX_BODY = 1024 * 1024  # bytes: a client sends the whole conversation every time
 MAX_HISTORY = 8  # earlier user turns passed on as history
 ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
 
@@ -46,10 +45,12 @@ class APIError(Exception):
         super().__init__(message)
         self.status, self.message, self.type, self.param, self.code = status, message, type_, param, code
 
+    def body(self) -> dict:
+        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+
     def response(self) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
-        return JSONResponse({"error": {"message": self.message, "type": self.type, "param": self.param,
-                                       "code": self.code}}, status_code=self.status, headers=headers)
+        return JSONResponse(self.body(), status_code=self.status, headers=headers)
 
 
 def model_ids(reports: list[dict]) -> list[tuple[str, str]]:
@@ -202,14 +203,16 @@ def router(engine, settings) -> APIRouter:
             raise APIError(400, str(e), param="metadata")
 
     async def body_of(request: Request) -> dict:
+        # REPORTQA_API_MAX_BODY: the Guard enforces it first (in this shape); checked again for an app without it
+        limit = settings.api_max_body
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY:
-            raise APIError(413, f"the request body is over {MAX_BODY} bytes", code="request_too_large")
+        if length and length.isdigit() and int(length) > limit:
+            raise APIError(413, f"the request body is over {limit} bytes", code="request_too_large")
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_BODY:
-                raise APIError(413, f"the request body is over {MAX_BODY} bytes", code="request_too_large")
+            if len(body) > limit:
+                raise APIError(413, f"the request body is over {limit} bytes", code="request_too_large")
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):

@@ -3,13 +3,20 @@
 The Gradio theme uses system fonts and analytics are off, so the page asks no other host. The
 page fills the window: the chat scrolls inside it and the question box stays at the bottom, on
 a phone too. Gradio's own scrolling is off; static/chat.js shows each new answer from its start.
+
+Only a signed-in account reaches it (security.py); `request.username` is that account. The
+conversation lives on the server (gr.State): follow-ups and votes use it, never the client's copy
+of the chat, and clearing the chat (the bin icon or "New chat") clears it. A vote names the answer
+id issued with the answer.
 """
 from __future__ import annotations
 
-import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from .. import feedback
 from ..errors import ReportQAError
@@ -64,44 +71,77 @@ def _vote(liked) -> str | None:
     return None
 
 
-def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: Path, read_scope):
-    """The staff page. `read_scope(doc, place, year)` turns the API's scope inputs into a Scope
-    (ValueError for bad ones)."""
+def voter(request: gr.Request | None) -> str:
+    return (request.username if request is not None else None) or "staff"
+
+
+def browse_all(documents: dict) -> str:
+    return "".join(browse_html(doc) for doc in documents.values())
+
+
+def commitments_tab(items: list[dict]) -> str:
+    return ('<p>报告承诺的计划与整改措施，以及下一年报告的落实情况 · What the reports promise, and what '
+            'the next year\'s report says about it. <a href="/commitments" target="_blank">Open as a page'
+            '</a></p>' + commitments_html(items))
+
+
+def build_blocks(engine, read_scope):
+    """The staff page over `engine`'s current index (a newly taken-up index shows on the next page load).
+    `read_scope(doc, place, year)` turns the API's scope inputs into a Scope (ValueError for bad ones)."""
     choices = report_choices(engine.svc.reports())
 
-    def respond(message, chat, answers, picked=ALL_REPORTS):
-        chat, answers = list(chat or []), list(answers or [])
+    def respond(message, chat, conversation, picked=ALL_REPORTS):
+        """`conversation` (server-side) holds each message shown and the answer behind it; the chat the
+        client sends only says whether it was cleared (empty: a new conversation). What is shown is
+        the server's record, so follow-ups and votes never rest on text the client made up."""
+        conversation = list(conversation or []) if chat else []
         if not isinstance(message, str) or not message.strip():
-            return "", chat, answers
-        history = [a["question"] for a in answers if a]
-        scope = choices.get(picked, choices[ALL_REPORTS])[1]
+            return "", [e["message"] for e in conversation], conversation
+        history = [e["answer"]["question"] for e in conversation if e["answer"]]
+        current = report_choices(engine.svc.reports())  # the index may have been reloaded
+        scope = current.get(picked, current[ALL_REPORTS])[1]
         try:
             d = engine.ask(message, history, scope)
             reply = render_answer(d)
         except ReportQAError as e:
             d, reply = None, render_error(str(e))
-        chat += [{"role": "user", "content": render_question(message, d and d.get("lang"))},
-                 {"role": "assistant", "content": reply}]
-        answers += [None, d]
-        return "", chat, answers
+        conversation += [{"message": {"role": "user", "content": render_question(message, d and d.get("lang"))},
+                          "answer": None},
+                         {"message": {"role": "assistant", "content": reply}, "answer": d}]
+        return "", [e["message"] for e in conversation], conversation
 
-    def ask_example(chat, answers, picked, example: gr.SelectData):
-        """An example in the empty chat, clicked: asked at once."""
+    def ask_example(chat, conversation, picked, example: gr.SelectData):
+        """An example in the empty chat, clicked: asked at once (in a new conversation, as the chat is empty)."""
         text = example.value.get("text") if isinstance(example.value, dict) else example.value
-        return respond(text, chat, answers, picked)
+        return respond(text, chat, conversation, picked)
 
-    def vote(answers, like: gr.LikeData):
+    def vote(conversation, like: gr.LikeData, request: gr.Request):
+        """The answer rated is the one this conversation shows at that place, by the id issued with it."""
         index = like.index if isinstance(like.index, int) else like.index[0]
-        d = answers[index] if answers and 0 <= index < len(answers) else None
-        choice = _vote(like.liked)
-        if d and choice:
-            feedback.record(feedback_path, d["question"], d["answer"], d["citations"], choice)
+        entry = conversation[index] if conversation and isinstance(index, int) and 0 <= index < len(conversation) else None
+        d = entry["answer"] if entry else None
+        if not d or not d.get("answer_id"):
+            return
+        issued = {"question": d["question"], "answer": d["answer"],
+                  "citations": feedback.citation_summary(d.get("citations"))}
+        try:
+            done = engine.vote(d["answer_id"], voter(request), _vote(like.liked), issued)
+        except ReportQAError as e:
+            gr.Warning(str(e))
+            return
+        if done.status in ("new", "replaced"):
             gr.Info("谢谢 · Thank you, feedback saved.")
 
-    def export():
-        out = Path(tempfile.mkdtemp(prefix="reportqa-feedback-")) / "feedback.jsonl"
-        n = feedback.export(feedback_path, out)
-        return str(out), f"{n} vote(s) exported."
+    def forget():
+        """The chat was cleared: so is the server's record of it (history for follow-ups, votes)."""
+        return []
+
+    def refresh():
+        """The parts of the page that follow the current index: the picker, Browse, Commitments."""
+        now = report_choices(engine.svc.reports())
+        return (gr.update(choices=[(label, value) for value, (label, _) in now.items()], visible=len(now) > 2),
+                browse_all(engine.documents), commitments_tab(engine.book.items),
+                f"{engine.feedback.count()} vote(s) recorded.")
 
     def ask_api(question: str, history: list | None = None, doc: str | None = None,
                 place: str | None = None, year: int | None = None) -> dict:
@@ -118,6 +158,9 @@ def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: P
         with gr.Row(elem_id="rq-header", equal_height=True):
             gr.HTML('<h1 class="rq-title">reportqa · 政府报告问答 <small>exact answers with cited passages</small></h1>',
                     padding=False, min_width=0)
+            gr.HTML('<nav class="rq-nav"><a href="/home" class="rq-wide">公众页面 Public pages</a> '
+                    '<a href="/logout" title="退出 Sign out">退出<span class="rq-wide"> Sign out</span></a></nav>',
+                    padding=False, min_width=0, elem_id="rq-nav")
             clear = gr.Button("新对话 New chat", size="md", scale=0, min_width=0, elem_id="rq-new")
         with gr.Tabs(elem_id="rq-tabs"):
             with gr.Tab("问答 Ask", elem_id="rq-ask", scale=1):
@@ -137,21 +180,62 @@ def build_blocks(engine, documents: dict, promised: list[dict], feedback_path: P
                 box.submit(respond, [box, chat, answers, picker], [box, chat, answers], api_name="chat")
                 send.click(respond, [box, chat, answers, picker], [box, chat, answers], api_visibility="private")
                 chat.example_select(ask_example, [chat, answers, picker], [box, chat, answers], api_visibility="private")
-                clear.click(lambda: ([], []), None, [chat, answers], api_visibility="private")
-                chat.clear(lambda: [], None, [answers], api_visibility="private")  # its bin icon: votes stay aligned
+                clear.click(lambda: ([], forget()), None, [chat, answers], api_visibility="private")  # New chat
+                chat.clear(forget, None, [answers], api_name="forget", api_visibility="private")  # the bin icon
                 chat.like(vote, [answers], None, api_visibility="private")
             with gr.Tab("浏览报告 Browse"):
-                for doc in documents.values():
-                    gr.HTML(browse_html(doc))
+                browse = gr.HTML(browse_all(engine.documents))
             with gr.Tab("承诺事项 Commitments"):
-                gr.HTML('<p>报告承诺的计划与整改措施，以及下一年报告的落实情况 · What the reports promise, and what '
-                        'the next year\'s report says about it. <a href="/commitments" target="_blank">Open as a page'
-                        '</a></p>' + commitments_html(promised))
+                promised = gr.HTML(commitments_tab(engine.book.items))
             with gr.Tab("反馈 Feedback"):
-                gr.Markdown("Export every like / dislike as JSON lines (question, answer, sources, vote, time).")
-                export_button = gr.Button("导出反馈 Export feedback")
-                file = gr.File(label="feedback.jsonl")
-                status = gr.Markdown()
-                export_button.click(export, None, [file, status], api_visibility="private")
+                gr.Markdown("Every like / dislike (question, answer, sources, vote, voter, time), exported "
+                            "straight from the store:")
+                gr.HTML('<p><a href="/staff/feedback.csv" download>导出反馈 Export feedback (CSV)</a> · '
+                        '<a href="/staff/feedback.jsonl" download>JSON lines</a></p>')
+                count = gr.Markdown(f"{engine.feedback.count()} vote(s) recorded.")
+        blocks.load(refresh, None, [picker, browse, promised, count], api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return blocks
+
+
+def feedback_routes(engine):
+    """Staff-only routes (the Guard lets only signed-in accounts reach /staff/): the export, streamed
+    from the store (no file is written), and a vote by answer id for scripts."""
+    router = APIRouter()
+
+    def export(fmt: str):
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson; charset=utf-8"
+        pieces = (piece.encode("utf-8") for piece in feedback.export_lines(engine.feedback.entries(), fmt))
+        return StreamingResponse(pieces, media_type=media, headers={
+            "content-disposition": f'attachment; filename="feedback-{stamp}.{fmt}"'})
+
+    @router.get("/staff/feedback.csv")
+    def export_csv():
+        return export("csv")
+
+    @router.get("/staff/feedback.jsonl")
+    def export_jsonl():
+        return export("jsonl")
+
+    @router.post("/staff/feedback")
+    async def vote(request: Request):
+        """{"answer_id": "...", "vote": "like" | "dislike" | null}: the signed-in account's vote."""
+        try:
+            payload = await request.json()
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict) or not isinstance(payload.get("answer_id"), str) or \
+                payload.get("vote") not in (*feedback.VOTES, None):
+            return JSONResponse({"error": 'send {"answer_id": "...", "vote": "like" | "dislike" | null}'},
+                                status_code=400)
+        staff = request.scope["reportqa"]["staff"]
+        try:
+            done = engine.vote(payload["answer_id"], staff.name, payload["vote"])
+        except feedback.FeedbackFull as e:
+            return JSONResponse({"error": str(e)}, status_code=507)
+        except ReportQAError as e:
+            return JSONResponse({"error": str(e)}, status_code=404)
+        return {"status": done.status, "votes": done.count}
+
+    return router
