@@ -155,6 +155,19 @@ def _embed(encoder, texts: list[str], keys: list[bytes], out: np.ndarray, previo
     return len(todo)
 
 
+BRIDGE_MAX = 50_000  # corpus words an unknown English word is compared with: the most used
+
+
+def bridge_words(words: list[str], lexicon: Lexicon) -> list[str]:
+    """The Chinese words (two to six characters) an English word no dictionary knows may be matched to
+    by meaning; in a large corpus the BRIDGE_MAX most used, so a question compares with a bounded matrix."""
+    chinese = [i for i, t in enumerate(words) if 2 <= len(t) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in t)]
+    if len(chinese) > BRIDGE_MAX:
+        df = np.diff(lexicon.words_indptr)[chinese]
+        chinese = [chinese[i] for i in np.argsort(-df, kind="stable")[:BRIDGE_MAX]]
+    return sorted(words[i] for i in chinese)
+
+
 def _lists(doc, first_chunk: dict[tuple, int]) -> list[tuple[list[str], list[str], list[int], bool]]:
     """Sections with two parts or more: (heading words, the parts' headings, their first passages,
     whether they are plans for a later year)."""
@@ -212,7 +225,7 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
         advance()
     words = sorted(vocab, key=vocab.get)
     lexicon = Lexicon.build(token_ids, words)
-    bridge = sorted(t for t in vocab if 2 <= len(t) <= 6 and all("\u4e00" <= ch <= "\u9fff" for ch in t))
+    bridge = bridge_words(words, lexicon)
 
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)

@@ -372,7 +372,7 @@ def load(index_dir: Path) -> Index:
                       chunk_vectors=arrays["chunks"], sentence_vectors=arrays["sentences"], lexicon=lexicon,
                       translations=lexical["translations"], title_terms=set(lexical["title_terms"]),
                       bridge_words=lexical["bridge_words"],
-                      bridge_vectors=np.asarray(arrays["words"], dtype=np.float32), years=years)
+                      bridge_vectors=arrays["words"], years=years)
         current = d / (FAISS_FILE if manifest["store"].get("kind") == "faiss" else "manifest.json")
         index.store = open_store(d, manifest["store"], arrays["chunks"], lexicon, index.chunk_doc)
     except IndexStoreError:
