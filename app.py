@@ -26,12 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="index directory (default ./index, or REPORTQA_INDEX)")
     parser.add_argument("--public", action="store_true", default=None,
                         help="serve the public pages only: no staff pages at all (or REPORTQA_PUBLIC=1)")
+    parser.add_argument("--workers", type=int, help="processes answering questions (default 1, or REPORTQA_WORKERS)")
     args = parser.parse_args(argv)
     from reportqa.web import serve
 
     try:
-        serve(Settings.from_env(host=args.host, port=args.port, public=args.public, corpus_dir=args.corpus,
-                                index_dir=args.index))
+        serve(Settings.from_env(host=args.host, port=args.port, public=args.public, workers=args.workers,
+                                corpus_dir=args.corpus, index_dir=args.index))
     except ReportQAError as e:
         print(f"reportqa: {e}", file=sys.stderr)
         return 2

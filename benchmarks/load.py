@@ -1,15 +1,20 @@
-"""Latency of POST /api/ask at 1 and at 20 concurrent clients, on loopback only.
+"""Many users at once: POST /api/ask and Gradio's /ask at 1, 20 and 50 concurrent clients, on loopback only.
 
-Starts `python app.py` on a free port (or uses --url, which must be a loopback
-address), sends a fixed list of questions, and prints p50/p95 per concurrency
-level. Bounded: at most --requests per level and --max-seconds overall.
+Starts `python app.py` on a free port with the rate limits off (or uses --url, which must be a
+loopback address, and --token for Gradio's staff-only /ask), and for each route and each number of
+clients sends a fixed list of questions, each client asking again as soon as it has its answer.
+Prints p50/p95, requests a second, errors, and throughput as a multiple of one client's, per
+route. With --think, each client first reads for a random while (exponential, that mean), as a person
+at a chat does; without, it asks again at once (a closed loop: latency is then clients / throughput).
+Bounded: at most --requests per level and --max-seconds overall.
 
-    .venv/bin/python benchmarks/load.py [--url http://127.0.0.1:7860] [--requests 200]
+    .venv/bin/python benchmarks/load.py [--workers 2] [--clients 1,20,50] [--requests 300]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
@@ -40,27 +45,63 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def run_level(url: str, clients: int, total: int, deadline: float) -> dict:
+async def _ask_rest(http: httpx.AsyncClient, url: str, question: str, token: str) -> bool:
+    r = await http.post(url + "/api/ask", json={"question": question})
+    return r.status_code == 200 and "answer" in r.json()
+
+
+async def _ask_gradio(http: httpx.AsyncClient, url: str, question: str, token: str) -> bool:
+    """Gradio's HTTP API: POST starts the event, the GET stream ends with `event: complete` and the answer."""
+    headers = {"Authorization": f"Bearer {token}"}
+    r = await http.post(url + "/gradio_api/call/ask", json={"data": [question, None, None, None, None]},
+                        headers=headers)
+    if r.status_code != 200:
+        return False
+    event = r.json()["event_id"]
+    async with http.stream("GET", f"{url}/gradio_api/call/ask/{event}", headers=headers) as stream:
+        last = ""
+        async for line in stream.aiter_lines():
+            if line.startswith("event:"):
+                last = line.split(":", 1)[1].strip()
+            if last == "complete" and line.startswith("data:"):
+                return '"answer"' in line
+            if last == "error":
+                return False
+    return False
+
+
+ROUTES = {"POST /api/ask": _ask_rest, "Gradio /ask": _ask_gradio}
+
+
+async def run_level(url: str, route: str, clients: int, total: int, deadline: float, token: str,
+                    think: float = 0.0) -> dict:
     latencies: list[float] = []
     errors = 0
     counter = iter(range(total))
+    ask = ROUTES[route]
+    rng = random.Random(clients)
 
     async def worker(http: httpx.AsyncClient) -> None:
         nonlocal errors
         for n in counter:
             if time.monotonic() > deadline:
                 return
+            if think:  # a person reads the answer before asking again (exponential, mean `think` s)
+                await asyncio.sleep(rng.expovariate(1 / think))
             t0 = time.perf_counter()
-            r = await http.post(url + "/api/ask", json={"question": QUESTIONS[n % len(QUESTIONS)]})
+            try:
+                ok = await ask(http, url, QUESTIONS[n % len(QUESTIONS)], token)
+            except httpx.HTTPError:
+                ok = False
             latencies.append((time.perf_counter() - t0) * 1000)
-            errors += r.status_code != 200
+            errors += not ok
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(http) for _ in range(clients)))
         wall = time.perf_counter() - t0
-    return {"clients": clients, "requests": len(latencies), "errors": errors,
+    return {"route": route, "clients": clients, "requests": len(latencies), "errors": errors,
             "p50": statistics.median(latencies) if latencies else float("nan"),
             "p95": percentile(latencies, 95) if latencies else float("nan"),
             "rps": len(latencies) / wall if wall else 0.0}
@@ -69,12 +110,18 @@ async def run_level(url: str, clients: int, total: int, deadline: float) -> dict
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server on loopback (default: start one)")
-    parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level (max 2000)")
-    parser.add_argument("--max-seconds", type=float, default=120, help="stop after this long in total")
+    parser.add_argument("--token", default="", help="the staff token of --url, for Gradio's /ask")
+    parser.add_argument("--workers", type=int, default=1, help="REPORTQA_WORKERS of the server started")
+    parser.add_argument("--clients", default="1,20,50", help="numbers of concurrent clients")
+    parser.add_argument("--routes", default=",".join(ROUTES), help="routes to load, comma separated")
+    parser.add_argument("--requests", type=int, default=300, help="requests per level (max 3000)")
+    parser.add_argument("--max-seconds", type=float, default=300, help="stop after this long in total")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a client reads an answer before its next question (0: at once)")
     args = parser.parse_args()
-    total = max(1, min(args.requests, 2000))
+    total = max(1, min(args.requests, 3000))
     server = None
-    url = args.url
+    url, token = args.url, args.token
     if url:
         if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             parser.error("--url must be a loopback address")
@@ -82,20 +129,30 @@ def main() -> int:
     else:
         from conftest_web import start_server
 
-        print("starting the server ...", file=sys.stderr)
-        server = start_server(Path(tempfile.mkdtemp(prefix="reportqa-load-")), REPORTQA_RATE_LIMIT="off")
-        url = server.url
+        print(f"starting the server (REPORTQA_WORKERS={args.workers}) ...", file=sys.stderr)
+        server = start_server(Path(tempfile.mkdtemp(prefix="reportqa-load-")), REPORTQA_RATE_LIMIT="off",
+                              REPORTQA_PAGE_RATE_LIMIT="off", REPORTQA_STAFF_RATE_LIMIT="off",
+                              REPORTQA_WORKERS=str(args.workers))
+        url, token = server.url, server.token
+    rows = []
     try:
         deadline = time.monotonic() + args.max_seconds
-        asyncio.run(run_level(url, 1, len(QUESTIONS), deadline))  # warm-up
-        rows = [asyncio.run(run_level(url, c, total, deadline)) for c in (1, 20)]
+        for route in args.routes.split(","):
+            asyncio.run(run_level(url, route, 1, len(QUESTIONS), deadline, token))  # warm-up
+            for c in (int(x) for x in args.clients.split(",")):
+                rows.append(asyncio.run(run_level(url, route, c, total, deadline, token, args.think if c > 1 else 0)))
     finally:
         if server:
             server.stop()
-    print(f"POST {url}/api/ask, {len(QUESTIONS)} questions in rotation")
-    print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>7}")
+    print(f"{url}, REPORTQA_WORKERS={args.workers}, {len(QUESTIONS)} questions in rotation, "
+          f"think time {args.think:g} s (one client: none)")
+    print(f"| route | clients | requests | errors | p50 ms | p95 ms | requests/s | × one client |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"{r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps']:>7.1f}")
+        one = next((x["rps"] for x in rows if x["route"] == r["route"] and x["clients"] == 1), None)
+        ratio = f"{r['rps'] / one:.2f}" if one else "-"
+        print(f"| {r['route']} | {r['clients']} | {r['requests']} | {r['errors']} | {r['p50']:.1f} | {r['p95']:.1f} | "
+              f"{r['rps']:.1f} | {ratio} |")
     return 1 if any(r["errors"] for r in rows) else 0
 
 

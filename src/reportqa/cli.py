@@ -239,13 +239,15 @@ def evaluate(questions, corpus, index) -> None:
 @click.option("--port", type=int, default=None, help="Port (default 7860, or REPORTQA_PORT).")
 @click.option("--public", is_flag=True, default=None, help="Serve the public pages only: no staff pages at all "
               "(or REPORTQA_PUBLIC=1).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Processes answering questions (default 1, or REPORTQA_WORKERS); one per core.")
 @corpus_option
 @index_option
-def serve(host, port, public, corpus, index) -> None:
+def serve(host, port, public, workers, corpus, index) -> None:
     """Start the web chat, the HTTP API and the widget."""
     from .web import serve as run
 
-    run(Settings.from_env(host=host, port=port, public=public, corpus_dir=corpus, index_dir=index))
+    run(Settings.from_env(host=host, port=port, public=public, workers=workers, corpus_dir=corpus, index_dir=index))
 
 
 @cli.command("feedback-export")

@@ -75,6 +75,8 @@ class Settings:
     api_max_body: int = 1024 * 1024
 
     reload_seconds: float = 1.0  # REPORTQA_RELOAD_SECONDS: how often the server looks for a new index (0: never)
+    # REPORTQA_WORKERS (--workers): processes answering questions; 1 answers in the web process's threads
+    workers: int = 1
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -133,6 +135,7 @@ ENV_FIELDS = [
     ("REPORTQA_MAX_JSON_DEPTH", "max_json_depth", int),
     ("REPORTQA_API_MAX_BODY", "api_max_body", int),
     ("REPORTQA_RELOAD_SECONDS", "reload_seconds", float),
+    ("REPORTQA_WORKERS", "workers", int),
 ]
 
 

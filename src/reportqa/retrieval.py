@@ -93,30 +93,32 @@ class Retriever:
         relative years count from `year` (the scoped reports' year), else the latest report's."""
         lang = lang or language(question)
         question = self.absolute_years(question, year or self.subject_year)
+        translations: Mapping[str, list[str]] = self.index.translations
+        unknown: list[str] = []
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
-        translations: Mapping[str, list[str]] = self.index.translations
-        if lang != "zh":
+        else:
             vocab = self.index.lexicon.vocab  # an English word the corpus itself uses stands for itself
             words = english_words(question)
             proper = {w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", question)}  # Meilin: a name
-            unknown = [w for w in words if w not in vocab and w not in proper and len(w) > 2
-                       and not translate([w], translations)[w]]
-            translations = ChainMap(self.bridge(unknown), translations)
+            unknown = list(dict.fromkeys(w for w in words if w not in vocab and w not in proper and len(w) > 2
+                                         and not translate([w], translations)[w]))
+        vectors = self.encoder.encode([question] + unknown)  # one call: the question and its unknown words
+        if lang != "zh":
+            translations = ChainMap(self.bridge(unknown, vectors[1:]), translations)
             terms = {w: alts + ([w] if w in vocab else []) for w, alts in translate(words, translations).items()}
         terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
-        vector = self.encoder.encode([question])[0]
-        return Query(question, lang, vector, terms, translations=translations)
+        return Query(question, lang, vectors[0], terms, translations=translations)
 
-    def bridge(self, words: list[str]) -> dict[str, list[str]]:
-        """English words no dictionary sense links to the corpus -> the corpus words nearest them in
-        the encoder's space (one matrix product over the corpus words per question)."""
+    def bridge(self, words: list[str], encoded: np.ndarray) -> dict[str, list[str]]:
+        """English words no dictionary sense links to the corpus (and their vectors) -> the corpus words
+        nearest them in the encoder's space (one matrix product over the corpus words per question)."""
         vectors = self.index.bridge_vectors
         if not words or vectors is None or not len(vectors):
             return {}
-        sims = self.encoder.encode(list(dict.fromkeys(words))) @ vectors.T
+        sims = encoded @ np.asarray(vectors).T
         out = {}
-        for word, row in zip(dict.fromkeys(words), sims):
+        for word, row in zip(words, sims):
             top = np.argpartition(-row, min(2, len(row) - 1))[:2]
             top = top[np.argsort(-row[top])]
             best = float(row[top[0]])

@@ -48,7 +48,7 @@ from .staff import CSS, HEAD, build_blocks, feedback_routes, theme
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-CONCURRENCY = 20  # simultaneous Gradio events; svc.ask itself is short and serialised
+CONCURRENCY = 64  # simultaneous Gradio events, as many as REST requests in flight (answers run concurrently)
 QUEUE_SIZE = 200  # Gradio events waiting at most; more are refused (the rate limits come first)
 MAX_NAME = 200  # characters of a doc or place filter
 

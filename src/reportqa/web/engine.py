@@ -1,6 +1,8 @@
 """The engine the web layer serves from: the loaded QAService, the answers it issued, the votes on them.
 
-One question is answered at a time (the encoder is not known to be thread-safe). Every answer gets
+Questions are answered concurrently: in this process's threads (the service keeps no state between
+questions, and the encoder is safe from many threads, tests/test_embedding.py), or with
+REPORTQA_WORKERS > 1 in that many answering processes (workers.py). Every answer gets
 an `answer_id`, and the server remembers the last REPORTQA_ANSWER_MEMORY answers, so a vote names
 an answer id and what is stored with it is the server's copy. A newly built index is taken up
 without a restart (reload.py): the Engine swaps one reference, so a request in flight finishes on
@@ -35,6 +37,12 @@ class Loaded:
     book: CommitmentBook
     signature: tuple | None
     loaded_at: str
+    pool: object = None  # workers.AnswerPool answering from this index, when REPORTQA_WORKERS > 1
+
+    def ask(self, question, history, scope) -> dict:
+        if self.pool is not None:
+            return self.pool.ask(question, history, scope)
+        return self.svc.ask(question, history=history, scope=scope).to_dict()
 
 
 class AnswerLedger:
@@ -65,12 +73,11 @@ class Engine:
         from ..service import QAService
 
         self.settings = settings
-        self._lock = threading.Lock()
         svc = service or QAService(settings)
         on_disk = reload.signature(settings.index_dir)
         if reload.manifest_on_disk(settings.index_dir) != svc.index.manifest:
             on_disk = None  # swapped while it loaded (or a service of another index): look again at once
-        self.current = Loaded(svc, CommitmentBook(svc.index, svc.encoder), on_disk, now())
+        self.current = Loaded(svc, CommitmentBook(svc.index, svc.encoder), on_disk, now(), self._pool())
         self.answers = AnswerLedger(settings.answer_memory)
         self.feedback = FeedbackStore(settings.feedback_path, settings.feedback_max_votes)
         self.reload_error: str | None = None
@@ -91,10 +98,16 @@ class Engine:
     def documents(self) -> dict:
         return self.current.svc.index.documents
 
+    def _pool(self):
+        if self.settings.workers <= 1:
+            return None
+        from .workers import AnswerPool
+
+        return AnswerPool(self.settings, self.settings.workers)
+
     def ask(self, question, history=None, scope: Scope | None = None) -> dict:
         """The engine's answer JSON plus the `answer_id` a vote on it names."""
-        with self._lock:
-            d = self.current.svc.ask(question, history=history, scope=scope).to_dict()
+        d = self.current.ask(question, history, scope)
         d["answer_id"] = self.answers.issue(d)
         return d
 
@@ -114,8 +127,7 @@ class Engine:
         if not place and year is None:
             return list(svc.index.documents), ""
         scope = Scope(place=place, year=year)
-        with self._lock:
-            docs = svc.scoper.scope("", "zh", scope).docs  # no question: the filters alone
+        docs = svc.scoper.scope("", "zh", scope).docs  # no question: the filters alone
         if docs:
             return docs, ""
         return [], (f"没有符合所选范围（{scope.describe()}）的报告 · "
@@ -141,15 +153,18 @@ class Engine:
         old = self.current.svc
         try:
             index = reload.load_complete(self.settings.index_dir, old.encoder.model_id, int(old.encoder.dim))
-            with self._lock:  # the new service warms up on the shared encoder
-                svc = QAService(self.settings, index=index, encoder=old.encoder)
-                book = CommitmentBook(index, old.encoder)
+            svc = QAService(self.settings, index=index, encoder=old.encoder)  # warms up on the shared encoder
+            book = CommitmentBook(index, old.encoder)
+            pool = self._pool()  # its workers load this index
         except Exception as e:  # anything: the index that works keeps serving
             self._failed = seen
             self.reload_error = str(e)
             log.error("reportqa: %s", e)
             return False
-        self.current = Loaded(svc, book, seen, now())
+        previous = self.current
+        self.current = Loaded(svc, book, seen, now(), pool)
+        if previous.pool is not None:  # its questions in hand are answered, then it stops
+            threading.Thread(target=previous.pool.close, daemon=True).start()
         self._failed, self.reload_error = None, None
         log.warning("reportqa: took up the index built at %s (%d reports)", index.manifest.get("built_at"),
                     len(index.documents))
@@ -158,3 +173,5 @@ class Engine:
     def close(self) -> None:
         self.watcher.stop()
         self.feedback.close()
+        if self.current.pool is not None:
+            self.current.pool.close()
