@@ -57,3 +57,40 @@ def test_a_vote_binds_to_an_answer_a_worker_gave(workers_server):
     r = httpx.post(workers_server.url + "/staff/feedback", json={"answer_id": a["answer_id"], "vote": "like"},
                    headers=workers_server.staff_headers, timeout=60)
     assert r.status_code == 200, r.text
+
+
+def test_the_workers_end_with_the_server(tmp_path):
+    import os
+    import signal
+    import time
+
+    s = start_server(tmp_path / "srv", REPORTQA_WORKERS="2")
+    workers = [p for p in _children(s.proc.pid)]
+    assert len(workers) >= 2
+    os.kill(s.proc.pid, signal.SIGKILL)  # however the web process ends
+    s.proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not any(_alive(p) for p in workers)
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

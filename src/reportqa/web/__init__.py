@@ -205,5 +205,8 @@ def serve(settings: Settings | None = None) -> None:
     print(f"reportqa: serving on http://{settings.host}:{settings.port}/ ({face})", flush=True)
     # Open keep-alive and event-stream connections get a few seconds, not forever, on shutdown.
     # proxy_headers off: the Guard believes X-Forwarded-* only from REPORTQA_TRUSTED_PROXIES.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=3,
-                proxy_headers=False, server_header=False)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=3,
+                    proxy_headers=False, server_header=False)
+    finally:
+        app.state.engine.close()  # the answering workers stop with the server

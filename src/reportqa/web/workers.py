@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,12 +29,20 @@ log = logging.getLogger(__name__)
 _service = None  # the worker process's QAService
 
 
-def _start(settings: Settings) -> None:
+def _start(settings: Settings, parent: int) -> None:
     global _service
     from .. import index as index_store
     from ..service import QAService
 
+    threading.Thread(target=_follow, args=(parent,), daemon=True).start()
     _service = QAService(settings, index=index_store.load(settings.index_dir))
+
+
+def _follow(parent: int) -> None:
+    """End this worker when the web process is gone, however it ended (a worker must not outlive it)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 def _ask(question, history, scope) -> dict:
@@ -47,7 +57,7 @@ class AnswerPool:
 
     def _start(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start, initargs=(self.settings,))
+                                   initializer=_start, initargs=(self.settings, os.getpid()))
         # every worker loaded before the pool serves: the first users do not wait for start-up
         for f in [pool.submit(_ask, "2024年开展了多少次活动？", None, None) for _ in range(self.workers)]:
             f.result()
