@@ -201,7 +201,7 @@ def test_widget_pinned_to_a_place_never_shows_another_place(multi, portal, brows
     page.click("#reportqa-widget-button")
     assert "place=" in page.locator("#reportqa-widget-frame").get_attribute("src")
     frame = page.frame_locator("#reportqa-widget-frame")
-    assert "小河镇" in frame.locator("#rq-scope").inner_text()
+    frame.locator("#rq-scope", has_text="小河镇").wait_for()  # shown once the widget's script has run
     questions = ["化解了多少矛盾纠纷？", "调解成功率是多少？",  # other towns' reports answer these too
                  "白沙街道2024年化解了多少矛盾纠纷？", "How many disputes did Songlin township mediate in 2024?"]
     for n, question in enumerate(questions):
