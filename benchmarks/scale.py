@@ -16,10 +16,12 @@ store and measures, in one run:
     time it would take is given beside it.
   * the index's size on disk; the time to load it in a fresh process; that process's peak RSS
     after answering the questions; answer p50/p95 over questions written from random passages
-    (asked with the real encoder, in Chinese and English, some naming the place);
+    (asked with the real encoder, in Chinese and English, some naming the place), after 50 other
+    such questions (a server that has run a while has read some of its index);
   * recall@10 of the store's dense search against exact search over the same vectors.
 
-Results go to stdout as a Markdown table and to benchmarks/results/scale.json (not tracked).
+Results go to stdout as a Markdown table and to benchmarks/results/scale-*.json (not tracked);
+--reuse measures indexes built by an earlier run again (their build time from the manifest).
 """
 from __future__ import annotations
 
@@ -188,6 +190,8 @@ from reportqa.service import QAService
 encoder = Encoder()
 svc = QAService(Settings.from_env(index_dir=Path(sys.argv[3]), store=sys.argv[5]), index=idx, encoder=encoder)
 questions = json.loads(Path(sys.argv[4]).read_text(encoding="utf-8"))
+for q in json.loads(Path(sys.argv[4]).with_name("warm-up.json").read_text(encoding="utf-8")):
+    svc.ask(q)  # other questions first: the pages a server has read by now are read, the answers are not
 times, found = [], 0
 for q in questions:
     t = time.perf_counter()
@@ -241,6 +245,7 @@ def main() -> int:
     ap.add_argument("--milvus-max", type=int, default=100_000, help="largest size built with Milvus Lite")
     ap.add_argument("--questions", type=int, default=200)
     ap.add_argument("--work", type=Path, default=Path("/tmp/reportqa-scale"))
+    ap.add_argument("--reuse", action="store_true", help="measure indexes already built in --work again")
     args = ap.parse_args()
 
     from reportqa.embedding import Encoder
@@ -258,20 +263,25 @@ def main() -> int:
         about = json.loads((work / "about.json").read_text(encoding="utf-8"))
         qfile = work / "questions.json"
         qfile.write_text(json.dumps(questions_for(about, corpus, args.questions), ensure_ascii=False), encoding="utf-8")
+        (work / "warm-up.json").write_text(json.dumps(questions_for(about, corpus, 50, seed=99), ensure_ascii=False),
+                                           encoding="utf-8")
         for store in args.stores.split(","):
             if store == "milvus" and size > args.milvus_max:
                 continue
             spec = "faiss" if store == "faiss" else str(work / "milvus.db")
             index_dir = work / f"index-{store}"
-            shutil.rmtree(index_dir, ignore_errors=True)
-            if store == "milvus":  # Milvus Lite keeps its data in a directory named like the file
-                shutil.rmtree(spec, ignore_errors=True) if Path(spec).is_dir() else Path(spec).unlink(missing_ok=True)
             here = str(Path(__file__).resolve().parent)
-            built = subprocess.run([sys.executable, "-c", BUILD, str(REPO / "src"), here, str(corpus), str(index_dir), spec],
-                                   stdout=subprocess.PIPE, text=True)
-            if built.returncode != 0:
-                return 1
-            build_s = float(built.stdout.strip().splitlines()[-1])
+            if args.reuse and (index_dir / "active" / "manifest.json").exists():
+                build_s = json.loads((index_dir / "active" / "manifest.json").read_text())["build_seconds"]
+            else:
+                shutil.rmtree(index_dir, ignore_errors=True)
+                if store == "milvus":  # Milvus Lite keeps its data in a directory named like the file
+                    shutil.rmtree(spec, ignore_errors=True) if Path(spec).is_dir() else Path(spec).unlink(missing_ok=True)
+                built = subprocess.run([sys.executable, "-c", BUILD, str(REPO / "src"), here, str(corpus), str(index_dir),
+                                        spec], stdout=subprocess.PIPE, text=True)
+                if built.returncode != 0:
+                    return 1
+                build_s = float(built.stdout.strip().splitlines()[-1])
             manifest = json.loads((index_dir / "active" / "manifest.json").read_text(encoding="utf-8"))
             texts = sum(manifest["counts"][k] for k in ("chunks", "sentences", "words"))
             probe = subprocess.run([sys.executable, "-c", PROBE, str(REPO / "src"), here, str(index_dir), str(qfile), spec],
@@ -294,7 +304,8 @@ def main() -> int:
             print(json.dumps(row), flush=True)
     out = REPO / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    (out / f"scale-{args.sizes.replace(',', '-')}-{args.stores.replace(',', '-')}.json").write_text(
+        json.dumps(rows, indent=1), encoding="utf-8")
     print("\n| passages | store | build (store part) | embedding at the real encoder's speed | on disk | load | "
           "peak RSS | answer p50 / p95 | recall@10 |")
     print("|---|---|---|---|---|---|---|---|---|")

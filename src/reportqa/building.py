@@ -29,6 +29,7 @@ from .corpus import corpus_files, load_document, strip_marker
 from .errors import CorpusError
 from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, file_hash, read_manifest, speaks_of
 from .lexical import Lexicon, build_translations, pinyin, tokenize
+from .scope import place_names_of
 from .store import Passages, writer
 
 log = logging.getLogger(__name__)
@@ -270,8 +271,9 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
                 by_year.setdefault(y, []).append(c.chunk_id)
         np.savez(tmp / "years.npz", **{y: np.array(ids, dtype=np.int64) for y, ids in by_year.items()})
         titles = [set(tokenize(d.title)) for d in docs]
+        names = {n for d in docs for group in place_names_of(d.meta) for n in group}
         _write_json(tmp / "lexical.json", {"vocabulary": words, "translations": build_translations(set(vocab)),
-                                           "bridge_words": bridge,
+                                           "bridge_words": bridge, "spellings": {n: pinyin(n) for n in sorted(names)},
                                            "title_terms": sorted(set.intersection(*titles)) if titles else []})
         passages = Passages(vectors=np.load(tmp / "chunks.npy", mmap_mode="r"), texts=texts,
                             docs=np.repeat(np.arange(len(docs)), np.diff(doc_chunks)),

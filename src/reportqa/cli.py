@@ -20,10 +20,10 @@ def _settings(corpus, index) -> Settings:
     return Settings.from_env(corpus_dir=corpus, index_dir=index)
 
 
-def _service(settings: Settings):
+def _service(settings: Settings, warm_up: bool = True):
     from .service import QAService
 
-    return QAService(settings)
+    return QAService(settings, warm_up=warm_up)
 
 
 def _fail(message: str) -> None:
@@ -162,7 +162,7 @@ def ask(question, as_json, jsonl, doc, place, year, corpus, index) -> None:
     if jsonl is None:
         if question is None or not question.strip():
             _fail("the question is empty; ask something like: reportqa ask \"2024年化解了多少矛盾纠纷？\"")
-    service = _service(_settings(corpus, index))
+    service = _service(_settings(corpus, index), warm_up=jsonl is not None)  # one question: no warm-up
     scope = Scope(doc=doc, place=place, year=year)
     if jsonl is not None:
         _ask_lines(service, jsonl, scope)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import mmap
 import sqlite3
 import threading
 import zipfile
@@ -44,7 +45,7 @@ from .store import Filter, describe, open_store
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 CHUNKER_VERSION = 9  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 HALF_FROM = 200_000  # passages from which vectors are stored as float16 (half the disk and memory)
@@ -125,6 +126,7 @@ class Index:
     lexicon: Lexicon
     translations: dict[str, list[str]]
     title_terms: set[str]  # words every report's title uses: context, not evidence
+    spellings: dict[str, str] = field(default_factory=dict)  # each place name's pinyin (小河 -> xiaohe)
     bridge_words: list[str] = field(default_factory=list)
     bridge_vectors: np.ndarray | None = None
     years: dict[str, np.ndarray] = field(default_factory=dict)  # year -> passages speaking of it
@@ -256,6 +258,14 @@ class Index:
             self.store.close()
 
 
+def _random_access(array: np.ndarray) -> None:
+    """Tell the kernel a question reads scattered rows: without it each row read pulls in its
+    neighbours too (read-ahead), and a million passages' sentence vectors fill the memory."""
+    mapped = getattr(array, "_mmap", None)
+    if mapped is not None and hasattr(mapped, "madvise"):
+        mapped.madvise(mmap.MADV_RANDOM)
+
+
 def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:
     """The years a passage speaks of: those in its text and headings, and its report's year unless
     its headings name another ("四、2025年工作安排" speaks of 2025, not of the 2024 it is filed under)."""
@@ -343,6 +353,8 @@ def load(index_dir: Path) -> Index:
         for name, rows in expected.items():
             current = d / f"{name}.npy"
             arrays[name] = np.load(current, mmap_mode="r")
+            if name in ("chunks", "sentences"):
+                _random_access(arrays[name])
             if len(arrays[name]) != rows:
                 raise ValueError(f"{len(arrays[name])} rows, the manifest says {rows}")
         current = d / "years.npz"
@@ -371,6 +383,7 @@ def load(index_dir: Path) -> Index:
                       sentence_offsets=np.asarray(arrays["sentence_offsets"]),
                       chunk_vectors=arrays["chunks"], sentence_vectors=arrays["sentences"], lexicon=lexicon,
                       translations=lexical["translations"], title_terms=set(lexical["title_terms"]),
+                      spellings=lexical["spellings"],
                       bridge_words=lexical["bridge_words"],
                       bridge_vectors=arrays["words"], years=years)
         current = d / (FAISS_FILE if manifest["store"].get("kind") == "faiss" else "manifest.json")

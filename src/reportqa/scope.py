@@ -57,8 +57,11 @@ class Scoped:
 class Scoper:
     """Knows every loaded report's place and year; scopes each question against them."""
 
-    def __init__(self, metas: dict[str, DocMeta]) -> None:
+    def __init__(self, metas: dict[str, DocMeta], spellings: dict[str, str] | None = None) -> None:
+        """`spellings`: each place name's pinyin, computed when the index was built (else here, which
+        reads CC-CEDICT: two seconds)."""
         self.metas = dict(metas)
+        spell = (lambda n: spellings.get(n) or "") if spellings is not None else pinyin
         # A name -> the reports about that place; a higher place (the county a town's signature
         # names) selects its towns' reports only when no report is about the county itself.
         self.zh_names: dict[str, set[str]] = {}
@@ -66,14 +69,13 @@ class Scoper:
         self.zh_parents: dict[str, set[str]] = {}
         self.en_parents: dict[str, set[str]] = {}
         for doc_id, meta in self.metas.items():
-            own = meta.names()
-            above = [n for p in meta.parents for n in (p, _short(p)) if len(n) >= 2]
-            for names, spellings, words in ((self.zh_names, self.en_names, own), (self.zh_parents, self.en_parents, above)):
+            own, above = place_names_of(meta)
+            for names, spelled, words in ((self.zh_names, self.en_names, own), (self.zh_parents, self.en_parents, above)):
                 for name in words:
                     names.setdefault(name, set()).add(doc_id)
-                for spelling in {pinyin(n) for n in words} | ({meta.pinyin} if words is own else set()) - {""}:
+                for spelling in {spell(n) for n in words} | ({meta.pinyin} if words is own else set()) - {""}:
                     if spelling:
-                        spellings.setdefault(spelling, set()).add(doc_id)
+                        spelled.setdefault(spelling, set()).add(doc_id)
         self.known = set(self.zh_names) | set(self.zh_parents)
         self.spelled = set(self.en_names) | set(self.en_parents)
         self.longest = max((len(n) for n in self.known), default=0)
@@ -190,6 +192,11 @@ def _department(meta) -> str:
     return place_chain(meta.issuer)[1] if meta.issuer else ""
 
 
+def place_names_of(meta: DocMeta) -> tuple[list[str], list[str]]:
+    """The Chinese names of a report's own place (小河镇, 小河) and of the places above it (浚县)."""
+    return meta.names(), [n for p in meta.parents for n in (p, _short(p)) if len(n) >= 2]
+
+
 def _short(place: str) -> str:
     from .corpus import short_place
 
@@ -198,6 +205,8 @@ def _short(place: str) -> str:
 
 def _zh_place_mentions(text: str) -> list[str]:
     """Place names in a Chinese text: a name followed by 镇/乡/街道/县/区/市 ("青龙镇", "南湖街道")."""
+    if not any(suffix in text for suffix in PLACE_SUFFIX_ZH):
+        return []  # no place can be named (and jieba's tagger, half a second to load, is not needed)
     import jieba.posseg as pseg
 
     out = []

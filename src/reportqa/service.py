@@ -28,20 +28,23 @@ FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|ho
 
 
 class QAService:
-    def __init__(self, settings: Settings | None = None, index=None, encoder: Encoder | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, index=None, encoder: Encoder | None = None,
+                 warm_up: bool = True) -> None:
         """Load (building when missing or stale) the index of `settings`; or use `index` as it is, never
-        rebuilding it: a server taking up a newly built index passes the one it loaded, and its encoder."""
+        rebuilding it: a server taking up a newly built index passes the one it loaded, and its encoder.
+        `warm_up` asks two questions first, so that a server's first user does not wait for jieba's
+        dictionaries; a command answering one question has no reason to."""
         self.settings = settings or Settings.from_env()
         self._encoder: Encoder | None = encoder
         self.index = index if index is not None else index_store.ensure(self.settings, self._get_encoder)
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")
-        self.scoper = Scoper(self.index.metas)
+        self.scoper = Scoper(self.index.metas, self.index.spellings)
         self.retriever = Retriever(self.index, self.encoder, self.scoper.place_names())
         self.answerer = Answerer(self.index, self.retriever)
-        for warm_up in ("2024年开展了多少次活动？", "What is the name of the head?"):
-            self.ask(warm_up)  # load jieba's dictionaries now, not during the first user's question
+        for question in ("2024年开展了多少次活动？", "What is the name of the head?") if warm_up else ():
+            self.ask(question)  # load jieba's dictionaries now, not during the first user's question
 
     def _get_encoder(self) -> Encoder:
         if self._encoder is None:

@@ -22,6 +22,7 @@ from .base import Filter, Passages
 log = logging.getLogger(__name__)
 
 EXACT_LIMIT = 20_000
+EF = 256  # HNSW's search breadth
 BATCH = 2_000  # rows per insert
 MAX_TEXT = 8_000  # characters of a passage's searched text kept for BM25 (VARCHAR is bounded)
 ANALYZER = {"tokenizer": "jieba"}
@@ -104,9 +105,11 @@ class MilvusStore:
     def _search(self, data, field: str, metric: str, k: int, where: Filter) -> np.ndarray:
         if k <= 0:
             return np.zeros(0, dtype=np.int64)
+        params = {"metric_type": metric}
+        if metric == "IP":  # HNSW looks at ef candidates: as many as asked for, and no fewer than EF
+            params["params"] = {"ef": max(EF, k)}
         result = self.client.search(self.collection, data=[data], anns_field=field, limit=min(k, 16_384),
-                                    filter=expression(where), output_fields=["id"],
-                                    search_params={"metric_type": metric})
+                                    filter=expression(where), output_fields=["id"], search_params=params)
         return np.array([hit["id"] for hit in result[0]], dtype=np.int64)
 
     def dense(self, vector: np.ndarray, k: int, where: Filter) -> np.ndarray:
