@@ -146,7 +146,7 @@ def main() -> int:
             server.stop()
     print(f"{url}, REPORTQA_WORKERS={args.workers}, {len(QUESTIONS)} questions in rotation, "
           f"think time {args.think:g} s (one client: none)")
-    print(f"| route | clients | requests | errors | p50 ms | p95 ms | requests/s | × one client |")
+    print("| route | clients | requests | errors | p50 ms | p95 ms | requests/s | × one client |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         one = next((x["rps"] for x in rows if x["route"] == r["route"] and x["clients"] == 1), None)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .chunking import Chunk
-from .corpus import heading_level, normalise, strip_marker
+from .corpus import heading_level, normalise
 from .lexical import tokenize, words_of
 from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
                         SIZE_UNITS, Ask, Thing)

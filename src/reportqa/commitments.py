@@ -21,7 +21,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .corpus import YEAR, Document, POINT_LEVEL, normalise, strip_marker
+from .corpus import YEAR, Document, POINT_LEVEL, normalise, paragraphs, strip_marker
 from .lexical import tokenize
 
 # Section titles that announce promises: plans for later, or fixes for problems found.
@@ -67,20 +67,6 @@ def is_plan_section(section, year: int | None) -> bool:
     return _promising(section, year) and not FIX_WORDS.search(section.title)
 
 
-def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    for line in text[start:end].split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            out.append((s, e))
-    return out
-
-
 def _closing(doc: Document, paragraph: str) -> bool:
     """'2024年,小河镇将…逐项抓好上述工作的落实': the paragraph closing a list speaks of the whole."""
     names = [n for n in (doc.meta.place, doc.meta.short) if len(n) >= 2]
@@ -105,7 +91,7 @@ def commitments(documents: dict[str, Document]) -> list[dict]:
             items.extend(_parts(doc, s, path, kind))
         body_end = doc.signature_start if doc.signature_start > 0 else len(doc.text)
         for m in PLEDGE_SENTENCE.finditer(doc.text, doc.header_end, body_end):
-            start, end = m.start(), m.end()
+            start = m.start()
             sentence = m.group().strip()
             if sentence and not any(a <= start < b for a, b in covered):
                 start += len(m.group()) - len(m.group().lstrip())
@@ -119,13 +105,13 @@ def _parts(doc: Document, section, path, kind: str) -> list[dict]:
     and the paragraph closing the list ("2024年,小河镇将…逐项抓好上述工作") is not the last part's."""
     own_end = section.children[0].start if section.children else section.end
     body_from = section.body_start if section.body_start > section.start else section.start
-    lead = [(a, b) for a, b in _paragraphs(doc.text, body_from, own_end)
+    lead = [(a, b) for a, b in paragraphs(doc.text, body_from, own_end)
             if not doc.norm[a:b].endswith(":") and b - a >= 20]
     if not section.children:
         return [_item(doc, kind, path, a, b, doc.text[a:b]) for a, b in lead]
     out = [_item(doc, kind, path, lead[0][0], lead[-1][1], doc.text[lead[0][0]:lead[-1][1]])] if lead else []
     for i, part in enumerate(section.children):
-        paras = _paragraphs(doc.text, part.start, part.end)
+        paras = paragraphs(doc.text, part.start, part.end)
         if i == len(section.children) - 1:
             while len(paras) > 1 and _closing(doc, doc.norm[paras[-1][0]:paras[-1][1]]):
                 paras.pop()

@@ -164,7 +164,7 @@ def load_document(path: Path) -> Document:
 
 # --- parsing ---------------------------------------------------------------
 
-def _paragraphs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+def paragraphs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     """Non-empty lines of norm[start:end] as (start, end) with surrounding blanks stripped."""
     out = []
     pos = start
@@ -193,7 +193,7 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     known: metadata the file format states (an HTML page's publication date), used where
     the text itself says nothing."""
     norm = normalise(text)
-    paras = _paragraphs(norm, 0, len(norm))
+    paras = paragraphs(norm, 0, len(norm))
     if not paras:
         raise CorpusError(f"{path or doc_id}: the file has no text")
     metadata: dict[str, str] = {"title": _compact(norm[paras[0][0]:paras[0][1]])}

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
