@@ -470,7 +470,7 @@ class Answerer:
             if query.lang != "zh":
                 # a dictionary's senses of the noun are loose ("rules" gives 法治 as well as 规定): once the
                 # sentence names the thing, the clause saying most of the question answers it
-                inside = [i for i in range(len(parts)) if any(said[i])]
+                inside = [i for i in range(len(parts)) if any(said[i])] or inside
             denied = [bool(re.search(rf"(?:{NEGATION.pattern})[^,;。]{{0,2}}(?:{'|'.join(map(re.escape, _all(words)))})",
                                      DOUBLE_NEGATION.sub("", text[s_:e_]))) if words else False for s_, e_ in parts]
             # the clause saying the asked act ("lose" -> 败诉) first, then one denying an asked word
