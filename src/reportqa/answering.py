@@ -53,6 +53,7 @@ LINKING = re.compile(r"(?:分别|各|共计|合计|总计|累计|共|计|达到�
                      r"|控制在|增至|不少于|不低于|了|的|在|:|\s)+$")
 CAUSE_HEADING = re.compile(r"问题|不足|原因|困难|短板|差距|薄弱|挑战")
 CAUSE_TEXT = re.compile(r"由于|因为|因此|导致|造成|致使|受[^,;。]{1,8}所限|原因")
+BREAKDOWN = re.compile(r"其中|按[\u4e00-\u9fff]{1,6}分")  # "…856.3万人次。其中，乡村旅游接待游客412.6万人次"
 RATE_HEAD = re.compile(r"(?:率|比例|比重|占比|指数)$")  # a figure's words ending in a rate: it measures a rate
 PAIRING = re.compile(r"^[、和与及以及分别\s]*$")  # "43260元、21580元", "4.9%和6.7%": the same measure again
 
@@ -145,6 +146,7 @@ class Candidate:
     sentence: int = -1  # the index sentence it comes from
     negated: bool = False  # yes/no: the clause answering says it is not so
     named: bool = False  # its figure's own words are the noun asked ("信访案件" for "信访案件多少件")
+    part: bool = False  # its figure is one part of a whole given before it, of a kind not asked
 
 
 @dataclass
@@ -288,6 +290,9 @@ class Answerer:
     # heading (存在的问题, 原因) or saying why (由于, 导致) counts for that much more.
     CAUSE_BONUS = 0.25
     HEAD_SIMILARITY = 0.55
+    # A whole beats its parts when the question names no part: "到临水县旅游的人有多少" is the county's
+    # 856.3万人次, not the 412.6万 of its 乡村旅游 that follows "其中".
+    PART_PENALTY = 0.3
     PHRASE_SIMILARITY = 0.5
 
     def __init__(self, index, retriever) -> None:
@@ -361,7 +366,7 @@ class Answerer:
                     cand.evidence = float(d) + cov
                     if ask.qtype == "why" and (CAUSE_HEADING.search(chunk.section) or CAUSE_TEXT.search(sent.text)):
                         cand.evidence += self.CAUSE_BONUS  # a reason is given where problems and causes are
-                    cand.score = cand.evidence + hit.score + 0.5 * cand.coverage
+                    cand.score = cand.evidence + hit.score + 0.5 * cand.coverage - self.PART_PENALTY * cand.part
                     year = self.index.metas[chunk.doc_id].year
                     if own_year and year and str(year) not in self.years[hit.chunk_id]:
                         if ask.qtype == "yesno":
@@ -507,7 +512,24 @@ class Answerer:
         start = sent.start + s if sent.start >= 0 else -1
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          facts, coverage=max(covs[lo:hi + 1]), negated=negated,
-                         named=qtype == "quantity" and named)
+                         named=qtype == "quantity" and named,
+                         part=qtype == "quantity" and self._is_part(query, chunk, sent, text, fig))
+
+    def _is_part(self, query, chunk, sent, text: str, fig: Figure) -> bool:
+        """A figure given as a part of a whole ("其中，城镇常住人口…", "按常住地分，…；农村居民…") whose
+        own words say which part (words neither the whole's nor the question's)."""
+        off = sent.start - chunk.start if sent.start >= chunk.start else 0
+        full = chunk.text[:off] + text[:fig.start]
+        at = full.rfind("。", 0, off) + 1  # the sentence, from before a "；" it was cut at
+        marks = list(BREAKDOWN.finditer(full, at))
+        if not marks:
+            return False
+        whole = full[max(0, at - 120):marks[-1].start()]  # the whole is given just before its parts
+        asked = [query.text, whole] + [a for alts in query.terms.values() for a in alts]
+        own = text[clauses(text)[fig.clause][0]:fig.start]  # all its words: the subject keeps only the last three
+        return any(len(p) >= 2 and not re.search(r"\d", p) and not PER_CAPITA_TEXT.search(p)
+                   and not any(p in a for a in asked) for w in words_of(own)
+                   for p in ([w[i:i + 2] for i in range(0, len(w) - 1, 2)] if len(w) >= 4 else [w]))
 
     def _closest_figure(self, query, figs: list[Figure]) -> Figure:
         """Of several figures in one clause ("建议56件、提案48件"), the one whose own words match best."""

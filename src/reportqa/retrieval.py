@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .index import Index
+from .questions import INDICATORS_EN
 from .store import Filter
 from .store.base import top_k
 from .lexical import english_words, language, tokenize, translate
@@ -107,6 +108,11 @@ class Retriever:
         if lang != "zh":
             translations = ChainMap(self.bridge(unknown, vectors[1:]), translations)
             terms = {w: alts + ([w] if w in vocab else []) for w, alts in translate(words, translations).items()}
+            low = question.lower()
+            for pattern, zh in INDICATORS_EN:  # a statistical term's sense beats the dictionary's (grain: 粮食, not 颗粒)
+                for m in re.finditer(pattern, low):
+                    for w in [w for w in terms if re.search(rf"\b{re.escape(w)}\b", m.group(0))]:
+                        terms[w] = [zh] + [a for a in terms[w] if a != zh]
         terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
         return Query(question, lang, vectors[0], terms, translations=translations)
 
