@@ -419,7 +419,7 @@ class Answerer:
                 clause = text[parts[f.clause][0]:f.end]
                 siblings = _parallel(f, found)
                 how = ([self._measures(t, seen, where, clause, siblings, rates) for t in ask.things]
-                       if _fits(f, ask) else [None])
+                       if _fits(f, ask) or self._names_amount(f, ask) else [None])
                 if all(how):
                     figs.append((f, "loose" not in how))
             if not figs:
@@ -514,6 +514,13 @@ class Answerer:
                          facts, coverage=max(covs[lo:hi + 1]), negated=negated,
                          named=qtype == "quantity" and named,
                          part=qtype == "quantity" and self._is_part(query, chunk, sent, text, fig))
+
+    @staticmethod
+    def _names_amount(fig: Figure, ask: Ask) -> bool:
+        """A question naming no unit ("一共收了多少税", "进出口一共做了多少") takes an amount in
+        money when the figure's own words are the thing asked: 税收收入162.79亿元."""
+        return (ask.units is None and fig.unit in MONEY_UNITS and bool(ask.things) and fig.aspect == ask.aspect
+                and all(any(a and a in fig.subject for a in t.heads[0][1]) for t in ask.things))
 
     def _is_part(self, query, chunk, sent, text: str, fig: Figure) -> bool:
         """A figure given as a part of a whole ("其中，城镇常住人口…", "按常住地分，…；农村居民…") whose

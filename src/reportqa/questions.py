@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .corpus import NOT_PLACES
 from .lexical import EN_STOPWORDS, translate, words_of
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
@@ -155,7 +156,7 @@ INDICATORS_EN = [
     (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?", "森林覆盖率"), (r"\bjobs?\b|employment", "就业"),
 ]
 # Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
-MEASURE_NOUNS = {"比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
+MEASURE_NOUNS = {"钱", "比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
                  "增速", "增幅", "增长率", "完成率", "目标", "任务", "增长", "面积", "长度", "里程", "重量", "体积",
                  "number", "amount", "total", "level", "rate", "share", "proportion", "percentage", "figure", "count",
                  "completion", "target", "goal", "growth", "increase", "value", "overall", "area", "length"}
@@ -262,6 +263,8 @@ class Thing:
 # Words saying a figure is planned, not what it counts: "计划组织培训多少期" asks of "全年组织培训不少于6期"
 # in a plans section, whose heading says it is a plan.
 INTENT_WORDS = frozenset("计划 打算 拟 预计 准备 力争 争取 将 要 还要".split())
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}(?:街道|镇|乡|县|区|市)(?!街道|镇|乡|县|区|市)")  # 江州市, not 江州
+PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
 
 
 def _zh_thing(phrase: str) -> Thing | None:
@@ -269,15 +272,27 @@ def _zh_thing(phrase: str) -> Thing | None:
     phrase stays for comparing as a whole."""
     phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|达到|达|完成|实现|比上年|同比|共计|一共|总共|共|约|了|的)+$", "",
                     phrase.replace("百分之", ""))
+    # "经济总量（GDP）": the bracket says the word before it again, in other words
+    gloss = re.search(r"([\u4e00-\u9fff]+)\s*[（(]([^（）()]+)[）)]", phrase)
+    phrase = re.sub(r"\s*[（(][^（）()]*[）)]", "", phrase)
+    place = PLACE_NAME.match(phrase)  # the place is the question's scope, not what is counted
+    if place and not NOT_PLACES.search(place.group(0)) and len(phrase) > place.end():
+        phrase = phrase[place.end():]
     whole = phrase.replace("的", "")
     phrase = phrase.split("的")[-1] if phrase.split("的")[-1].strip() else phrase
-    words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS]
+    # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
+    words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
+             and w not in PER_CAPITA_WORDS] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
     while words and words[-1] in MEASURE_NOUNS:
         words = words[:-1]
     if not words:
         return None
     alts = lambda w: [w] + [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值
-    return Thing(whole, "zh", heads=[(words[-1], alts(words[-1]))], modifiers=[(w, alts(w)) for w in words[:-1]])
+    head = (words[-1], alts(words[-1]))
+    if gloss and words[-1] in gloss.group(1):
+        said = gloss.group(2).strip()
+        head = (words[-1], list(dict.fromkeys(alts(words[-1]) + [said] + alts(said.lower())[1:])))
+    return Thing(whole, "zh", heads=[head], modifiers=[(w, alts(w)) for w in words[:-1]])
 
 
 def _en_thing(phrase: str, translations: dict[str, list[str]], proper: frozenset = frozenset()) -> Thing | None:
