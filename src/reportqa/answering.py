@@ -81,7 +81,8 @@ UNITS_EN = {"件": "cases", "次": "times", "场次": "sessions", "场": "sessio
 INDICATOR_WORDS = {zh for _, zh in INDICATORS_EN}
 # Nouns that only say "people": a count in 人/名/人次 is of people already; what kind is in the other words.
 PERSON_NOUNS = {"人员", "人", "人数", "群众", "居民", "民众", "个人", "people", "persons", "residents"}
-PEOPLE_UNITS = {"人", "名", "人次", "位"}
+PEOPLE_UNITS = ("人", "名", "人次", "位")
+HOUSEHOLD_NOUNS = {"家庭", "户", "住户", "家户", "农户", "households", "families"}
 SCALES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000), "百": Decimal(100)}
 NOT_FOUND = {"zh": "报告中未找到这个问题的答案。以下是最接近的段落，供参考。",
              "en": "The report does not say. The nearest passages are listed for reference."}
@@ -553,7 +554,9 @@ class Answerer:
         of another figure of the sentence ("存款余额412.8亿元；贷款余额305.6亿元": 贷款 names the second).
         Any loose match also needs the asked phrase as a whole to resemble the figure's words."""
         person = _pieces(thing.heads[0][0])
-        if person[-1] in PERSON_NOUNS and fig.unit in PEOPLE_UNITS:
+        if person[-1] in HOUSEHOLD_NOUNS and fig.unit == "户":  # "多少户低保家庭" / 低保对象1268户
+            person = person[:-1] + ["人"]
+        if person[-1] in PERSON_NOUNS and fig.unit in PEOPLE_UNITS + ("户",):
             # "多少名执法人员" / 培训人数达到120人次: the unit says these are people; 执法 must still be said
             tried = [(0, "exact", [(p, [p]) for p in person[:-1]])]
         else:

@@ -279,10 +279,15 @@ def _zh_thing(phrase: str) -> Thing | None:
     if place and not NOT_PLACES.search(place.group(0)) and len(phrase) > place.end():
         phrase = phrase[place.end():]
     whole = phrase.replace("的", "")
-    phrase = phrase.split("的")[-1] if phrase.split("的")[-1].strip() else phrase
+    # "接待来信和上访的群众" asks about 群众; "稻谷的产量" about 稻谷 still: a measure is of what comes before
+    last = phrase.split("的")[-1]
+    if last.strip() and not re.search(r"[量额值率数积]$", last):
+        phrase = last
+    elif last.strip() and "的" in phrase:  # "稻谷的产量": 稻谷 is counted ("其中，稻谷35.17万吨"); the unit says how
+        phrase = phrase[:phrase.rfind("的")]
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
-             and w not in PER_CAPITA_WORDS] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
+             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前")] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
     while words and words[-1] in MEASURE_NOUNS:
         words = words[:-1]
     if not words:
@@ -573,7 +578,7 @@ def chinese_number(text: str) -> int:
 # --- two questions in one ---------------------------------------------------------------------
 
 ZH_PAIR = re.compile(r"^(?P<pre>.*?)(?P<a>[^,;:。!?，？、和与及]+)(?:和|与|及|、)(?P<b>[^,;:。!?，？、和与及]+?)"
-                     r"(?P<post>(?:分别|各自?|各)(?:是|为|有|达到)?(?:多少|几)[^,;:。!?，？]*)[?？]?$")
+                     r"(?P<post>(?:打算|计划|预计|预期|力争|争取|将|要|拟)?(?:分别|各自?|各)[^,;:。!?，？]{0,6}?(?:多少|几)[^,;:。!?，？]*)[?？]?$")
 EN_SPLIT = re.compile(r",?\s+and\s+(?=(?:how|what|which|who|when|where|whether|did|does|is|are|was|were|its|their)\b)", re.I)
 EN_PAIR = re.compile(r"^(?P<pre>(?:what|how much) (?:is|was|are|were) (?:the )?)(?P<a>[a-z' -]+?) and (?:the |its |their )?"
                      r"(?P<b>[a-z' -]+?)(?P<post>\s+(?:in|of|for|at|on|during)\b.*|[?.]?)$", re.I)
@@ -588,14 +593,14 @@ def split_question(question: str, lang: str) -> list[str]:
     "How many disputes…, and what was the success rate?" -> the two questions."""
     q = question.strip()
     if lang == "zh":
-        clauses = [c for c in re.split(r"[,，;；]\s*(?:以及|还有|并且|另外|同时)?", q.rstrip("?？")) if c.strip()]
+        clauses = [c for c in re.split(r"[,，;；?？]\s*(?:以及|还有|并且|另外|同时)?", q.rstrip("?？")) if c.strip()]
         asking = [c for c in clauses if ASKS_ZH.search(c)]
         if len(asking) >= 2 and len(asking) == len(clauses):
             return clauses
         m = ZH_PAIR.match(q)
         if m:
             a, b, post = m.group("a"), m.group("b"), m.group("post")
-            post = re.sub(r"^(?:分别|各自?|各)", "", post)
+            post = re.sub(r"分别|各自|^各", "", post)  # "打算分别增长多少" -> "打算增长多少"
             a = a + _shared_tail(a, b)
             return [f"{m.group('pre')}{a}{post}", f"{m.group('pre')}{b}{post}"]
         return [q]
@@ -611,6 +616,8 @@ def split_question(question: str, lang: str) -> list[str]:
 def _shared_tail(a: str, b: str) -> str:
     """What the second of two paired phrases has that the first shares: "城镇居民" / "农村居民人均可支配收入"
     -> "人均可支配收入" (both end in 居民); "城镇" / "农村居民人均…" -> "居民人均…" (one word for one word)."""
+    if re.search(r"[量额值率数入出]$", a):  # "粮食总产量" / "地区生产总值" names its measure already
+        return ""
     for k in range(min(len(b) - 1, len(a) + 1), 1, -1):
         if len(a) >= 2 and b[:k].endswith(a[-2:]):  # the same head word: 城镇居民 / 农村居民
             return b[k:]
