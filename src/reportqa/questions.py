@@ -281,7 +281,7 @@ def _zh_thing(phrase: str) -> Thing | None:
     whole = phrase.replace("的", "")
     # "接待来信和上访的群众" asks about 群众; "稻谷的产量" about 稻谷 still: a measure is of what comes before
     last = phrase.split("的")[-1]
-    if last.strip() and not re.search(r"[量额值率数积]$", last):
+    if last.strip() and not re.search(r"[量额值数积]$", last):
         phrase = last
     elif last.strip() and "的" in phrase:  # "稻谷的产量": 稻谷 is counted ("其中，稻谷35.17万吨"); the unit says how
         phrase = phrase[:phrase.rfind("的")]
