@@ -220,6 +220,55 @@ def figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
     return out
 
 
+CELL_SEPARATOR = re.compile(r"\t+| *[|｜] *")
+NUMBER_CELL = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|万元|亿元|元|人次|场次|个百分点|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?$")
+UNIT_IN_HEADER = re.compile(r"单位[:：]\s*(万元|亿元|元|%|[^\s)）]{1,3})")
+TOTAL_COLUMN = re.compile(r"总计|合计|总数|小计")
+
+
+def cells(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of a table row's cells ("固定资产投资\t亿元\t10.50\t9.82\t93.5%", "行政许可 | 392"):
+    readers write a row as one line, cells set apart by tabs or bars; None for a sentence."""
+    if not CELL_SEPARATOR.search(text):
+        return None
+    out, pos = [], 0
+    for m in list(CELL_SEPARATOR.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        if end > pos:
+            out.append((pos, end))
+        pos = m.end() if m else len(text)
+    return out if len(out) >= 2 else None
+
+
+def row_figures(text: str, header: str | None) -> list[Figure]:
+    """The figures of a table row, each named by the row's label and its column's heading
+    ("固定资产投资" + "完成率" = 93.5%), in the unit the cell, a 单位 column or the heading gives;
+    a bare number is a count."""
+    row = cells(text)
+    if row is None:
+        return []
+    values = [NUMBER_CELL.match(text[a:b].strip()) for a, b in row]
+    heads = [header[a:b].strip() for a, b in cells(header) or []] if header else []
+    heads = [""] * (len(row) - len(heads)) + heads[-len(row):]  # a heading row may lack the label's column
+    label = " ".join(text[a:b].strip() for (a, b), v in zip(row, values) if v is None)
+    unit_col = next((i for i, h in enumerate(heads) if re.fullmatch(r"(?:计量)?单位", h)), None)
+    row_unit = text[row[unit_col][0]:row[unit_col][1]].strip() if unit_col is not None else ""
+    out = []
+    for i, ((a, b), v) in enumerate(zip(row, values)):
+        if v is None:
+            continue
+        m = UNIT_IN_HEADER.search(heads[i]) or (UNIT_IN_HEADER.search(header) if header else None)
+        unit = v.group("unit") or row_unit or (m.group(1) if m else "")
+        head = heads[i]
+        aspect = ("completion" if unit == "%" and COMPLETION_TEXT.search(head + "的") else
+                  "share" if unit == "%" and SHARE_TEXT.search(head) else
+                  "growth" if GROWTH_TEXT.search(head) else "level")
+        fact = text[a:b].strip() + ("" if v.group("unit") or unit in ("", "%") else unit)
+        out.append(Figure(fact, a, b, 0, unit, aspect, bool(PER_CAPITA_TEXT.search(label)),
+                          f"{label}{'' if TOTAL_COLUMN.search(head) and label else head}"))
+    return out
+
+
 def _last_words(text: str, first: bool = False) -> str:
     """The last (or first) three content words of a phrase: what a figure next to it counts."""
     words = [w for w in words_of(text) if not re.fullmatch(r"[\d.]+年?|全年|年内|年末|年底|当年|其中", w)]
@@ -261,7 +310,10 @@ def _names(text: str) -> list[str]:
 def _fits(fig: Figure, ask: Ask) -> bool:
     """A figure in the asked unit, of the asked aspect, per capita exactly when that is asked."""
     unit, units = fig.unit, ask.units
-    if units is None:
+    if unit == "" and units is not None:  # a table's bare number is a count: of cases, items, pieces
+        if set(units) & set(MONEY_UNITS + RATE_UNITS + SIZE_UNITS):
+            return False
+    elif units is None:
         if unit in RATE_UNITS or unit in MONEY_UNITS or unit in ("万元", "亿元"):
             return False
     elif not any(unit == u or unit.startswith(u) or (u in MONEY_UNITS and unit in ("万元", "亿元")) for u in units):
@@ -411,7 +463,13 @@ class Answerer:
             # Chinese words must be in the sentence; English ones, matched through a dictionary, in the passage
             where = f"{text if query.lang == 'zh' else chunk.text} {chunk.section} {chunk.title}"
             figs = []
-            found = figures_in(text, parts)
+            header = self._header_row(chunk, sent)
+            found = row_figures(text, header) if header is not None or cells(text) else []
+            if found:
+                parts = [(0, len(text))]  # a row is one clause
+                covs = [self.retriever.coverage(query, set(tokenize(f"{text} {header or ''}")))]
+            else:
+                found = figures_in(text, parts)
             rates = bool(RATIO_CUE.search(ask.text or query.text))  # "调解成功率", "what share": a rate asked
             for f in found:
                 seen = f  # "经济增长目标是:地区生产总值增长6%": what grows may be said in the clause before
@@ -429,7 +487,7 @@ class Answerer:
             named = any(exact for _, exact in figs) and bool(ask.things)
             figs = [f for f, exact in figs if exact or not named]
             best = max({f.clause for f in figs}, key=lambda i: (covs[i], -i))
-            fig = self._closest_figure(query, [f for f in figs if f.clause == best])
+            fig = self._closest_figure(query, [f for f in figs if f.clause == best], row=cells(text) is not None)
             facts = [fig.text]
             lo = hi = best
             # Reach back to the clause that names the subject, when the fact's clause lacks it
@@ -539,9 +597,23 @@ class Answerer:
                    and not any(p in a for a in asked) for w in words_of(own)
                    for p in ([w[i:i + 2] for i in range(0, len(w) - 1, 2)] if len(w) >= 4 else [w]))
 
-    def _closest_figure(self, query, figs: list[Figure]) -> Figure:
-        """Of several figures in one clause ("建议56件、提案48件"), the one whose own words match best."""
-        return max(figs, key=lambda f: (self.retriever.coverage(query, set(tokenize(f.subject))), -f.start))
+    def _closest_figure(self, query, figs: list[Figure], row: bool = False) -> Figure:
+        """Of several figures in one clause ("建议56件、提案48件"), the one whose own words match best;
+        of a table row's, the rightmost of equals (the total after its parts, the result after its target)."""
+        return max(figs, key=lambda f: (self.retriever.coverage(query, set(tokenize(f.subject))),
+                                        f.start if row else -f.start))
+
+    def _header_row(self, chunk, sent) -> str | None:
+        """The heading row of the table a row sits in: the nearest row before it, in its passage,
+        with no figure in it ("指标\t单位\t目标\t完成\t完成率")."""
+        if cells(sent.text) is None:
+            return None
+        off = sent.start - chunk.start
+        for line in reversed(chunk.text[:max(off, 0)].split("\n")[-12:]):
+            row = cells(line.strip())
+            if row and not any(NUMBER_CELL.match(line.strip()[a:b].strip()) for a, b in row):
+                return line.strip()
+        return None
 
     # --- is this figure (or title) of the thing asked? ------------------------------------------
 

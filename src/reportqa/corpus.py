@@ -254,6 +254,9 @@ def _read_meta_line(line: str, metadata: dict[str, str]) -> None:
             metadata.setdefault(key, value)
 
 
+TABLE_ROW = re.compile(r"\S\t+\S|\S *[|｜] *\S")  # cells set apart by tabs or bars, as every reader writes rows
+
+
 def heading_level(line: str) -> int:
     for level, pattern in enumerate(HEADING_MARKERS, start=1):
         if pattern.match(line):
@@ -296,7 +299,8 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str, hints: di
 
     for s, e in paras:
         line = norm[s:e]
-        level = heading_level(line) or hints.get(norm.rfind("\n", 0, s) + 1, 0)
+        row = bool(TABLE_ROW.search(line))  # "一、本年新收政府信息公开申请数量 | 21 | 5 …" is a table's row
+        level = 0 if row else heading_level(line) or hints.get(norm.rfind("\n", 0, s) + 1, 0)
         if level:
             seen_heading = True
             close(level, s)
@@ -310,7 +314,7 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str, hints: di
             # The lowest heading level, so that the next heading of any level closes it.
             open_(Section(title="结语" if seen_heading else "前言", level=POINT_LEVEL - 1, start=s, body_start=s))
         parent = next(sec for sec in reversed(stack) if sec.level < POINT_LEVEL)
-        for m in POINT_MARKER.finditer(line):  # on the paragraph alone, so ^ is its start
+        for m in ([] if row else POINT_MARKER.finditer(line)):  # on the paragraph alone, so ^ is its start
             n = _ordinal(m.group(1))
             if n != last_point.get(id(parent), 0) + 1:
                 continue  # out of sequence: ordinary text, not a point

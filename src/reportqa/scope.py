@@ -27,6 +27,9 @@ PLACE_SUFFIX_ZH = ("街道", "镇", "乡", "县", "区", "市")
 PLACE_NOUN_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ -](?:town|township|subdistrict|sub-district"
                            r"|street|county|district|city|village)\b")
 GENERIC_ZH = re.compile(r"^(?:全|本|各|该|我|每|两|这|那|城|乡|县|市|区|镇)")
+GENERIC_PLACE_ZH = re.compile(r"(?:开发|示范|保护|风景|工业|商业|中心|重点|建制|小城|贫困|自治|地级|县级|直辖|特色|农业|产业)"
+                              r"(?:区|镇|县|市|乡)$")  # kinds of place, not places
+PROPER_FLAGS = ("ns", "nr", "nt", "nz", "nrt")
 NOT_FOUND_PLACE = {"zh": "没有加载{place}的报告。", "en": "No report from {place} is loaded."}
 NOT_FOUND_YEAR = {"zh": "没有加载{place}{year}年的报告。", "en": "No {year} report{of_place} is loaded."}
 NOT_FOUND_FILTER = {"zh": "没有符合所选范围（{scope}）的报告。", "en": "No loaded report matches the chosen scope ({scope})."}
@@ -213,8 +216,9 @@ def _zh_place_mentions(text: str) -> list[str]:
     words = [(w.word, w.flag) for w in pseg.cut(text)]
     for (word, flag), (after, _) in zip(words, words[1:] + [("", "")]):
         cjk = all("\u4e00" <= c <= "\u9fff" for c in word)
-        if cjk and len(word) >= 2 and after in PLACE_SUFFIX_ZH and not GENERIC_ZH.match(word):
-            out.append(word + after)
-        elif cjk and flag == "ns" and len(word) >= 3 and word.endswith(PLACE_SUFFIX_ZH) and not GENERIC_ZH.match(word):
-            out.append(word)
+        if cjk and len(word) >= 2 and (after in PLACE_SUFFIX_ZH or after == "街道办") and not GENERIC_ZH.match(word):
+            out.append(word + after[:2] if after == "街道办" else word + after)
+        elif (cjk and flag in PROPER_FLAGS and len(word) >= 3 and word.endswith(PLACE_SUFFIX_ZH)
+              and not GENERIC_ZH.match(word) and not GENERIC_PLACE_ZH.search(word)):
+            out.append(word)  # jieba tags a town it does not know as a person's name: 柳溪镇/nr
     return list(dict.fromkeys(out))
