@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from .chunking import Chunk
-from .corpus import heading_level, normalise
+from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
 from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
                         SIZE_UNITS, Ask, Thing)
@@ -248,11 +248,13 @@ def row_figures(text: str, header: str | None) -> list[Figure]:
     if row is None:
         return []
     values = [NUMBER_CELL.match(text[a:b].strip()) for a, b in row]
-    heads = [header[a:b].strip() for a, b in cells(header) or []] if header else []
+    # a heading's cell without its brackets and lead-in: "（本部分按申请人情况分列：自然人" -> 自然人
+    heads = [re.split(r"[:：]", header[a:b].strip(" （）()"))[-1] for a, b in cells(header) or []] if header else []
     heads = [""] * (len(row) - len(heads)) + heads[-len(row):]  # a heading row may lack the label's column
-    label = " ".join(text[a:b].strip() for (a, b), v in zip(row, values) if v is None)
     unit_col = next((i for i, h in enumerate(heads) if re.fullmatch(r"(?:计量)?单位", h)), None)
     row_unit = text[row[unit_col][0]:row[unit_col][1]].strip() if unit_col is not None else ""
+    label = "".join(strip_marker(text[a:b].strip()) for i, ((a, b), v) in enumerate(zip(row, values))
+                    if v is None and i != unit_col)
     out = []
     for i, ((a, b), v) in enumerate(zip(row, values)):
         if v is None:
@@ -604,10 +606,25 @@ class Answerer:
                                         f.start if row else -f.start))
 
     def _header_row(self, chunk, sent) -> str | None:
-        """The heading row of the table a row sits in: the nearest row before it, in its passage,
-        with no figure in it ("指标\t单位\t目标\t完成\t完成率")."""
+        """The heading row of the table a row sits in: the nearest row above it with no figure in it
+        ("指标\t单位\t目标\t完成\t完成率"), looked for up through the table, which a passage may cut."""
         if cells(sent.text) is None:
             return None
+        above = chunk.text[:max(sent.start - chunk.start, 0)].split("\n")
+        cid = chunk.chunk_id
+        for _ in range(3):
+            for line in reversed(above):
+                line = line.strip()
+                row = cells(line) if line else None
+                if line and row is None:
+                    return None  # a paragraph: the table starts below it, without a heading row
+                if row and not any(NUMBER_CELL.match(line[a:b].strip()) for a, b in row):
+                    return line
+            cid -= 1
+            if cid < 0 or self.index.chunks[cid].doc_id != chunk.doc_id:
+                return None
+            above = self.index.chunks[cid].text.split("\n")
+        return None
         off = sent.start - chunk.start
         for line in reversed(chunk.text[:max(off, 0)].split("\n")[-12:]):
             row = cells(line.strip())

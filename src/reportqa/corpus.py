@@ -258,6 +258,9 @@ TABLE_ROW = re.compile(r"\S\t+\S|\S *[|｜] *\S")  # cells set apart by tabs or 
 
 
 def heading_level(line: str) -> int:
+    """1 for 一、, 2 for (一) … ; 0 for a line that is no heading, table rows included."""
+    if TABLE_ROW.search(line):
+        return 0
     for level, pattern in enumerate(HEADING_MARKERS, start=1):
         if pattern.match(line):
             return level

@@ -287,7 +287,7 @@ def _zh_thing(phrase: str) -> Thing | None:
         phrase = phrase[:phrase.rfind("的")]
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
-             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前")] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
+             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前", "实际")] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
     while words and words[-1] in MEASURE_NOUNS:
         words = words[:-1]
     if not words:

@@ -1,0 +1,126 @@
+"""Figures in tables and figures given with their parts: a table row is read by its label and its
+column's heading, a whole is answered before its parts, and two figures asked at once are both given.
+The reports are written here: a .docx with a Word table, and a text report in the national template
+of a 政府信息公开工作年度报告, whose row labels (一、本年新收…) look like headings."""
+import pytest
+
+from reportqa.answering import cells, row_figures
+from reportqa.config import Settings
+from reportqa.corpus import load_document
+from reportqa.service import QAService
+
+DISCLOSURE = """青石县林业局2023年政府信息公开工作年度报告
+
+一、总体情况
+
+2023年，青石县林业局主动公开政府信息463条，发布政策解读14篇。
+
+二、主动公开政府信息情况
+
+信息内容 | 本年处理决定数量
+行政许可 | 392
+行政处罚 | 48
+
+三、收到和处理政府信息公开申请情况
+
+（本部分按申请人情况分列：自然人 | 法人或其他组织 | 总计）
+一、本年新收政府信息公开申请数量 | 21 | 6 | 27
+二、上年结转政府信息公开申请数量 | 3 | 0 | 3
+
+四、存在的主要问题及改进情况
+
+政策解读形式较为单一。
+
+青石县林业局
+2024年1月26日
+"""
+
+BULLETIN = """临水县2022年国民经济和社会发展统计公报
+
+一、综合
+
+年末全县常住人口62.48万人，比上年末减少0.37万人。其中，城镇常住人口32.71万人。
+
+二、农业
+
+全年粮食总产量48.26万吨，比上年增长1.2%。其中，稻谷35.17万吨，小麦10.64万吨。
+
+三、旅游
+
+全年全县接待游客856.3万人次，比上年增长11.4%。其中，乡村旅游接待游客412.6万人次，增长14.8%。
+"""
+
+
+def _work_report(path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("桥头镇政府工作报告", level=0)
+    doc.add_heading("一、2023年工作回顾", level=1)
+    doc.add_paragraph("全年地区生产总值同比增长6.3%，主要经济指标完成情况见下表。")
+    table = doc.add_table(rows=1, cols=5)
+    for cell, text in zip(table.rows[0].cells, ["指标", "单位", "目标", "完成", "完成率"]):
+        cell.text = text
+    for row in (["一般公共预算收入", "万元", "3950", "4127", "104.5%"],
+                ["固定资产投资", "亿元", "10.50", "9.82", "93.5%"]):
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+    doc.add_paragraph("桥头镇人民政府")
+    doc.save(path)
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, encoder):
+    corpus = tmp_path_factory.mktemp("tables")
+    (corpus / "forestry-2023.txt").write_text(DISCLOSURE, encoding="utf-8")
+    (corpus / "linshui-2022.txt").write_text(BULLETIN, encoding="utf-8")
+    _work_report(corpus / "qiaotou-2023.docx")
+    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("tables-index"),
+                                       feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl"))
+
+
+def test_a_table_row_is_never_a_heading(tmp_path):
+    path = tmp_path / "forestry-2023.txt"
+    path.write_text(DISCLOSURE, encoding="utf-8")
+    titles = [sec.title for sec, _ in load_document(path).root.walk()]
+    assert not any("本年新收" in t for t in titles), titles
+    assert any("收到和处理" in t for t in titles)
+
+
+def test_row_figures_take_the_unit_column_and_the_column_heading():
+    figs = row_figures("固定资产投资\t亿元\t10.50\t9.82\t93.5%", "指标\t单位\t目标\t完成\t完成率")
+    assert [(f.text, f.unit, f.aspect) for f in figs] == [
+        ("10.50亿元", "亿元", "level"), ("9.82亿元", "亿元", "level"), ("93.5%", "%", "completion")]
+    assert figs[1].subject == "固定资产投资完成"
+    assert cells("全年调解纠纷230件，成功率98%。") is None  # a sentence is not a row
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("桥头镇2023年固定资产投资完成了年度目标的百分之多少？", "93.5%"),
+    ("桥头镇2023年一般公共预算收入实际完成了多少万元？", "4127万元"),
+    ("青石县林业局2023年作出了多少件行政许可决定？", "392"),
+    ("青石县林业局2023年一共收到多少件政府信息公开申请？", "27"),
+])
+def test_a_figure_in_a_table_is_answered_from_its_row(kb, question, lead):
+    a = kb.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("临水县年末有多少常住人口？", "62.48万人"),
+    ("2022年到临水县的游客有多少人次？", "856.3万人次"),
+    ("临水县城镇常住人口有多少？", "32.71万人"),  # the part, when it is the part that is asked
+])
+def test_a_whole_is_answered_before_its_parts(kb, question, lead):
+    a = kb.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+
+
+def test_a_total_and_one_of_its_parts_asked_at_once_are_both_given(kb):
+    a = kb.ask("临水县粮食总产量和其中稻谷的产量分别是多少？")
+    assert a.found and "48.26万吨" in a.answer and "35.17万吨" in a.answer, a.answer
+
+
+def test_an_unknown_town_is_declined_even_when_its_name_looks_like_a_persons(kb):
+    a = kb.ask("柳溪镇2023年一般公共预算收入是多少？")
+    assert not a.found and "柳溪镇" in a.answer and not a.citations
