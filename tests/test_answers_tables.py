@@ -124,3 +124,21 @@ def test_a_total_and_one_of_its_parts_asked_at_once_are_both_given(kb):
 def test_an_unknown_town_is_declined_even_when_its_name_looks_like_a_persons(kb):
     a = kb.ask("柳溪镇2023年一般公共预算收入是多少？")
     assert not a.found and "柳溪镇" in a.answer and not a.citations
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("临水县2022年粮食总产量是增长了吗？", "是：增长1.2%"),
+    ("临水县2022年常住人口增加了吗？", "否：减少0.37万人"),
+    ("桥头镇2023年固定资产投资完成年度目标了吗？", "否：93.5%"),
+    ("桥头镇2023年一般公共预算收入是否完成了年度目标？", "是：104.5%"),
+    ("Did Qiaotou town reach its 2023 target for fixed-asset investment?", "No: 93.5%"),
+    ("Did grain output in Linshui county grow in 2022?", "Yes: up 1.2%"),
+])
+def test_a_yes_no_question_about_a_direction_or_a_target_is_judged_by_the_figure(kb, question, lead):
+    a = kb.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+
+
+def test_an_english_question_naming_an_unknown_town_names_it_without_the_question_word(kb):
+    a = kb.ask("Did Shuangqiao town build any roads in 2023?")
+    assert not a.found and a.answer == "No report from Shuangqiao town is loaded."

@@ -45,6 +45,7 @@ POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
 # target completed, a per-capita value; otherwise its level. "增加值" (value added) names a level.
 GROWTH_TEXT = re.compile(r"(?:比上年末?|比年初|同比|较上年)?(?:增长|增加|减少|下降|提高|降低|回落|上升|下滑|增幅|增速|扩大|缩小)"
                          r"(?![到至])")
+FALL_TEXT = re.compile(r"减少|下降|降低|回落|下滑|缩小")
 SHARE_TEXT = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比")
 COMPLETION_TEXT = re.compile(r"完成[^,;。]*?的|完成率")
 PER_CAPITA_TEXT = re.compile(r"人均|每千|每万|每百|平均每")
@@ -832,14 +833,20 @@ class Answerer:
         value = _value(best.facts[0]) if best is not None and best.facts else None
         if value is None:
             return None
+        fact = best.facts[0]
+        said = ""
+        if ask.count.aspect == "growth":  # "比上年下降11.8%" is a growth of -11.8%
+            moves = list(GROWTH_TEXT.finditer(best.text[:max(best.text.find(fact), 0)]))
+            said = re.sub(r"^(?:比上年末?|比年初|同比|较上年)", "", moves[-1].group(0)) if moves else ""
+            value = -value if FALL_TEXT.search(said) else value
         holds = ask.claim.holds(float(value))
         order = [best.chunk.chunk_id] + [h.chunk_id for h in hits if h.chunk_id != best.chunk.chunk_id]
-        fact = best.facts[0]
         if query.lang == "zh":
-            text = f"{'是' if holds else '否'}：{fact}，“{best.text}” [1]"
+            text = f"{'是' if holds else '否'}：{said}{fact}，“{best.text}” [1]"
         else:
-            text = (f"{'Yes' if holds else 'No'}: {_english_fact(fact, _asked_noun(ask.count.text))}. "
-                    f"According to the report: “{best.text}” [1]")
+            shown = (("down " if FALL_TEXT.search(said) else "up ") if said else "") + \
+                _english_fact(fact, _asked_noun(ask.count.text))
+            text = f"{'Yes' if holds else 'No'}: {shown}. According to the report: “{best.text}” [1]"
         return True, text, order, {best.chunk.chunk_id: best}
 
     def answer_parts(self, query, hits, ask: Ask) -> tuple[bool, str, list[int], dict[int, Candidate]]:

@@ -97,6 +97,8 @@ def question_type(question: str, lang: str) -> str:
     """quantity, when, who, name, list, why, yesno or fact."""
     if lang != "zh" and YES_NO_EN.search(question.strip()):
         return "yesno"  # "Did the town …?" asks for yes or no, whatever else it names
+    if lang == "zh" and YES_NO_ZH.search(question.strip()) and not re.search(r"多少|几|哪|什么|谁|怎么|如何", question):
+        return "yesno"  # "一般公共预算收入完成年度目标了吗": a figure's words, but no figure asked
     for qtype, pattern in (QTYPE_PATTERNS_ZH if lang == "zh" else QTYPE_PATTERNS_EN):
         if pattern.search(question):
             return qtype
@@ -537,6 +539,40 @@ class Claim:
                 "<=": figure <= self.value, "==": figure == self.value}[self.op]
 
 
+RISE_ZH, FALL_ZH = "增长|增加|上升|提高|上涨", "下降|减少|降低|回落|下滑"
+DIRECTION_ZH = re.compile(rf"(?:是否|有没有|有无|是不是|是)?(?P<dir>{RISE_ZH}|{FALL_ZH})了?(?:吗|没有|与否)?[?？]?$"
+                          rf"|(?:是否|有没有|有无)(?P<dir2>{RISE_ZH}|{FALL_ZH})")
+TARGET_ZH = re.compile(r"(?:是否|有没有|有无)?(?:完成|实现|达到)了?(?:年度|全年|全年度)?(?:的)?(?:目标|任务|计划)(?:任务)?了?(?:吗|没有|与否)?")
+DIRECTION_EN = re.compile(r"^(?:did|has|have|was|were)\s+(?P<subject>.+?)\s+(?P<dir>grow|increase|rise|go up|fall|decline|"
+                          r"drop|decrease|go down|shrink)\b(?P<rest>.*)$", re.I)
+TARGET_EN = re.compile(r"^(?:did|has|have)\s+(?P<who>.+?)\s+(?:reach|meet|achieve|hit|fulfil|fulfill|complete)\s+"
+                       r"(?:the |its |their )?(?:\d{4} )?(?:annual |yearly )?(?:target|goal|plan)s?(?: for| of)?(?P<what>.*)$", re.I)
+
+
+def implied_claim(question: str, lang: str) -> Claim | None:
+    """A yes/no question whose answer is a figure's sign or size: "房地产开发投资是增长了吗" (the
+    growth, > 0), "是否完成了年度目标" / "Did X reach its target for Y" (the completion rate, >= 100)."""
+    q = question.strip().rstrip("?？")
+    if lang == "zh":
+        m = DIRECTION_ZH.search(q)
+        if m:
+            rise = bool(re.fullmatch(RISE_ZH, m.group("dir") or m.group("dir2")))
+            return Claim(">" if rise else "<", 0.0, q[:m.start()] + "比上年增长了多少？")
+        m = TARGET_ZH.search(q)
+        if m and m.group(0).strip("是否有没无") and ("目标" in m.group(0) or "任务" in m.group(0) or "计划" in m.group(0)):
+            return Claim(">=", 100.0, q[:m.start()] + "完成了年度目标的百分之多少" + q[m.end():] + "？")
+        return None
+    m = DIRECTION_EN.match(q)
+    if m:
+        rise = m.group("dir").lower() in ("grow", "increase", "rise", "go up")
+        return Claim(">" if rise else "<", 0.0, f"By how much did {m.group('subject')} grow{m.group('rest')}?")
+    m = TARGET_EN.match(q)
+    if m:
+        what = m.group("what").strip()
+        return Claim(">=", 100.0, f"What was the completion rate of {what or m.group('who')}?")
+    return None
+
+
 def asked_claim(question: str, lang: str) -> Claim | None:
     """The figure a yes/no question states with a bound ("Did X hold at least four sessions?",
     "是否开展了不少于4次培训？"), and the question rewritten to ask for that figure; None when it states
@@ -682,7 +718,7 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
     if title_kinds is not None:
         qtype = "name"
         things = [t for t in [asked_title_thing(text, lang, translations)] if t]
-    claim = asked_claim(text, lang) if qtype == "yesno" else None
+    claim = (asked_claim(text, lang) or implied_claim(text, lang)) if qtype == "yesno" else None
     if qtype == "yesno":
         things = [t for t in [asked_yes_no_thing(text, lang, translations)] if t]
     return Ask(qtype=qtype,

@@ -110,9 +110,12 @@ class Scoper:
                    if p not in self.name_parts and not self._substrings(p) & self.known]
         for m in PLACE_NOUN_EN.finditer(text):
             name = m.group(1)
+            first, _, rest = name.partition(" ")
+            if rest and first.lower() in EN_STOPWORDS | {"did", "does", "has", "have", "how", "what", "which"}:
+                name = rest  # "Did Qiaotou town …": the question's first word is capitalised, not the name's
             if name.lower() in EN_STOPWORDS or name.lower().replace(" ", "").replace("-", "") in self.spelled:
                 continue
-            unknown.append(f"{name} {m.group(0)[len(name):].strip(' -')}")
+            unknown.append(f"{name} {m.group(0)[len(m.group(1)):].strip(' -')}")
         return docs, unknown
 
     def scope(self, question: str, lang: str, explicit: Scope | None = None, context: str = "") -> Scoped:
