@@ -731,6 +731,8 @@ class Answerer:
             return "exact" if word.lower() in where.lower() else None
         if lang != "zh":  # a bulletin's indicator name is exact; a dictionary sense only a guess
             return None if set(alts) & INDICATOR_WORDS else "loose" if alts else "unknown"
+        if len(word) == 2 and subject and re.search(f"{word[0]}[\u4e00-\u9fff]{{1,4}}{word[1]}", subject):
+            return "loose"  # an abbreviation of the figure's words: 规上 / 规模以上, 社零 / 社会消费品零售, 农民 / 农村居民
         pieces = _pieces(word)
         # a two-character part may be said in other words sharing its last character, the kind of
         # thing it is (普法 / 法治宣传: 法); sharing the first says another of its kind (第二 / 第一),

@@ -380,7 +380,7 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
                 if phrase.endswith("了"):  # "信访来访接待了多少人": the verb before 了 is the act, not the thing
                     words = words_of(phrase[:-1], keep_all=True)
                     phrase = "".join(words[:-1])
-                phrase = re.split(r"占|完成|比上年|同比", _without_trailing_verb(phrase))[0]
+                phrase = re.split(r"占|完成|比上年|比上一年|比\d{4}年?|同比", _without_trailing_verb(phrase))[0]
                 thing = _zh_thing(phrase)
                 if thing:
                     things.append(thing)
