@@ -45,6 +45,10 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 全年粮食总产量48.26万吨，比上年增长1.2%。其中，稻谷35.17万吨，小麦10.64万吨。
 
+二、工业和收入
+
+全年全县规模以上工业增加值比上年增长7.8%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
+
 三、旅游
 
 全年全县接待游客856.3万人次，比上年增长11.4%。其中，乡村旅游接待游客412.6万人次，增长14.8%。
@@ -112,6 +116,16 @@ def test_a_figure_in_a_table_is_answered_from_its_row(kb, question, lead):
     ("临水县城镇常住人口有多少？", "32.71万人"),  # the part, when it is the part that is asked
 ])
 def test_a_whole_is_answered_before_its_parts(kb, question, lead):
+    a = kb.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("临水县规上工业增加值比上一年涨了多少？", "7.8%"),  # 规上: 规模以上, abbreviated
+    ("临水县农民每人平均可支配收入是多少钱？", "23186元"),  # 农民: 农村居民, not all residents
+    ("临水县居民人均可支配收入是多少？", "33827元"),
+])
+def test_a_figure_asked_in_everyday_words_is_the_one_those_words_name(kb, question, lead):
     a = kb.ask(question)
     assert a.found and a.answer.startswith(lead), a.answer
 

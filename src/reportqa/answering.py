@@ -149,6 +149,7 @@ class Candidate:
     negated: bool = False  # yes/no: the clause answering says it is not so
     named: bool = False  # its figure's own words are the noun asked ("信访案件" for "信访案件多少件")
     part: bool = False  # its figure is one part of a whole given before it, of a kind not asked
+    guessed: bool = False  # an asked word is one the report never uses: its figure is not confirmed by it
 
 
 @dataclass
@@ -349,6 +350,9 @@ class Answerer:
     # A whole beats its parts when the question names no part: "到临水县旅游的人有多少" is the county's
     # 856.3万人次, not the 412.6万 of its 乡村旅游 that follows "其中".
     PART_PENALTY = 0.3
+    # A figure all of whose asked words the report confirms (even loosely: 农民 / 农村居民) beats one
+    # that passes only because an asked word is one the report never uses.
+    GUESS_PENALTY = 0.15
     PHRASE_SIMILARITY = 0.5
 
     def __init__(self, index, retriever) -> None:
@@ -422,7 +426,8 @@ class Answerer:
                     cand.evidence = float(d) + cov
                     if ask.qtype == "why" and (CAUSE_HEADING.search(chunk.section) or CAUSE_TEXT.search(sent.text)):
                         cand.evidence += self.CAUSE_BONUS  # a reason is given where problems and causes are
-                    cand.score = cand.evidence + hit.score + 0.5 * cand.coverage - self.PART_PENALTY * cand.part
+                    cand.score = (cand.evidence + hit.score + 0.5 * cand.coverage - self.PART_PENALTY * cand.part
+                                  - self.GUESS_PENALTY * cand.guessed)
                     year = self.index.metas[chunk.doc_id].year
                     if own_year and year and str(year) not in self.years[hit.chunk_id]:
                         if ask.qtype == "yesno":
@@ -483,14 +488,16 @@ class Answerer:
                 how = ([self._measures(t, seen, where, clause, siblings, rates) for t in ask.things]
                        if _fits(f, ask) or self._names_amount(f, ask) else [None])
                 if all(how):
-                    figs.append((f, "loose" not in how))
+                    figs.append((f, "loose" not in how, "guessed" in how))
             if not figs:
                 return None  # no figure of the asked unit, aspect and thing
             # a figure whose own words are the asked noun beats one whose words only resemble it
-            named = any(exact for _, exact in figs) and bool(ask.things)
-            figs = [f for f, exact in figs if exact or not named]
+            named = any(exact for _, exact, _ in figs) and bool(ask.things)
+            guessed = {id(f) for f, _, g in figs if g}
+            figs = [f for f, exact, _ in figs if exact or not named]
             best = max({f.clause for f in figs}, key=lambda i: (covs[i], -i))
             fig = self._closest_figure(query, [f for f in figs if f.clause == best], row=cells(text) is not None)
+            guess = id(fig) in guessed
             facts = [fig.text]
             lo = hi = best
             # Reach back to the clause that names the subject, when the fact's clause lacks it
@@ -575,7 +582,8 @@ class Answerer:
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          facts, coverage=max(covs[lo:hi + 1]), negated=negated,
                          named=qtype == "quantity" and named,
-                         part=qtype == "quantity" and self._is_part(query, chunk, sent, text, fig))
+                         part=qtype == "quantity" and self._is_part(query, chunk, sent, text, fig),
+                         guessed=qtype == "quantity" and guess)
 
     @staticmethod
     def _names_amount(fig: Figure, ask: Ask) -> bool:
@@ -595,9 +603,10 @@ class Answerer:
             return False
         whole = full[max(0, at - 120):marks[-1].start()]  # the whole is given just before its parts
         asked = [query.text, whole] + [a for alts in query.terms.values() for a in alts]
+        initials = {a[0] for a in asked[2:] if len(a) == 2}  # 农民 asks for 农村居民: the part asked
         own = text[clauses(text)[fig.clause][0]:fig.start]  # all its words: the subject keeps only the last three
         return any(len(p) >= 2 and not re.search(r"\d", p) and not PER_CAPITA_TEXT.search(p)
-                   and not any(p in a for a in asked) for w in words_of(own)
+                   and not any(p in a for a in asked) and p[0] not in initials for w in words_of(own)
                    for p in ([w[i:i + 2] for i in range(0, len(w) - 1, 2)] if len(w) >= 4 else [w]))
 
     def _closest_figure(self, query, figs: list[Figure], row: bool = False) -> Figure:
@@ -663,20 +672,21 @@ class Answerer:
                 return None
         # 业务 of 业务培训 must still be said somewhere
         others = list(thing.modifiers) + rest
-        head_exact = not loose
+        head_exact, guessed = not loose, False
         own = f"{fig.subject} {clause}"
         for word, alts in others:
-            how = self._word_in(word, alts, where, thing.lang, fig.subject)
+            how = self._word_in(word, alts, where, thing.lang, f"{fig.subject} {clause}")  # all its own words
             if how is None:
                 return None
             if how == "exact" and not any(a and a in own for a in alts) \
                     and any(a and a in other for a in alts for other in siblings):
                 return None  # the word names another figure of the sentence
             loose = loose or how != "exact"
+            guessed = guessed or how == "unknown"
         if loose and max(self._similarity(thing.phrase, t) for t in (fig.subject, clause or fig.subject)) \
                 < self.PHRASE_SIMILARITY:
             return None
-        return "exact" if head_exact else "loose"
+        return ("guessed" if guessed else "exact") if head_exact else "loose"
 
     def _mentions(self, thing: Thing, clause: str) -> bool:
         """Whether a clause speaks of the thing a yes/no question asks about (its noun, or a
@@ -737,7 +747,7 @@ class Answerer:
         # a two-character part may be said in other words sharing its last character, the kind of
         # thing it is (普法 / 法治宣传: 法); sharing the first says another of its kind (第二 / 第一),
         # and so do the figure's own words when one differs only in its first (存款余额 for 贷款, 出口 / 进口)
-        contrast = {w for w in words_of(subject) if len(w) == 2}
+        contrast = {p for w in words_of(subject) for p in _pieces(w) if len(p) == 2}
         if all(p in where or (len(p) == 2 and p[-1] in where and not any(
                 w[-1] == p[-1] and w[0] != p[0] for w in contrast)) for p in pieces):
             return "loose"  # 普法资料 / 宣传资料; 城镇居民 / 农村居民 fails on 城镇
