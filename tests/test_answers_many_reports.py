@@ -20,6 +20,13 @@ def test_who_delivered_a_speech_comes_from_its_byline(multi_service):
     assert a.found and "贺立川" in a.answer, a.answer
 
 
+def test_a_speech_asked_in_other_words_names_its_speaker_and_its_meeting(multi_service):
+    a = multi_service.ask("东坡县这份政府工作报告是哪位领导作的？")
+    assert a.found and "贺立川" in a.answer, a.answer
+    a = multi_service.ask("At which meeting, and on what date, was the Dongpo county government work report delivered?")
+    assert a.found and "8 January 2025" in a.answer and "人民代表大会" in a.answer, a.answer
+
+
 def test_the_date_at_the_end_of_a_report_is_its_signature_date(multi_service):
     a = multi_service.ask("What date appears at the end of the Baisha work summary?")
     assert a.found and "26 December 2024" in a.answer, a.answer

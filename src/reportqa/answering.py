@@ -930,6 +930,9 @@ class Answerer:
                     m = DATE.search(v)
                     date = _english_fact(m.group(0) if m else v, "")
                     said.append(f"on {date}" if said else f"{label} on {date}" if k == "subtitle" else f"{label} {date}")
+                    where = re.search(r"在(.{2,40}(?:会议|大会))上?", v) if k == "subtitle" else None
+                    if where:  # "——2024年1月16日在桥头镇第十八届人民代表大会第三次会议上": when and where
+                        said.append(f"at {where.group(1)}")
                 else:
                     said.append(f"{label} {v}")
             text = " ".join(said)

@@ -55,12 +55,12 @@ META_FIELDS = [  # (what the question says, the metadata fields that answer it: 
     (re.compile(r"落款|签发|署名|文末|末尾|结尾|\bsign(?:ed|s)?\b|\bdated\b|signature|\bat the (?:end|bottom)\b", re.I),
      ("issuer", "signed")),
     # a speech (政府工作报告): who delivered it, and when and where (its subtitle: "——2025年1月8日在…会议上")
-    (re.compile(r"作(?:的)?报告|讲话|发言|\bdeliver|\bpresent(?:ed|s)?\b|\bgave\b|\bgiven\b|\bspoke\b", re.I),
+    (re.compile(r"作(?:的)?报告|(?:谁|哪位|什么人)[^,，。?？]{0,6}[作做]的|讲话|发言|\bdeliver|\bpresent(?:ed|s)?\b|\bgave\b|\bgiven\b|\bspoke\b", re.I),
      ("byline", "subtitle")),
     (re.compile(r"发布|印发|发文|公布|刊发|出版|\bpublish|\bpublication|\breleas|\bissu|\bput out\b|\bcome out\b"
                 r"|\bcame out\b|\bposted\b", re.I), ("source", "published")),
 ]
-META_WHO = re.compile(r"谁|哪个单位|哪个部门|什么单位|哪家|哪个机关|什么机关|\bwho\b|\bwhom\b|\bwhich (?:office|body|department"
+META_WHO = re.compile(r"谁|哪位|什么人|哪个单位|哪个部门|什么单位|哪家|哪个机关|什么机关|\bwho\b|\bwhom\b|\bwhich (?:office|body|department"
                       r"|agency|unit|organi[sz]ation|government)\b|\bpublisher\b|\bissuer\b|\bauthor", re.I)
 META_WHEN = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月|\bwhen\b|\bdate\b|\bday\b|\bdated\b", re.I)
 
