@@ -49,7 +49,11 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 全年全县规模以上工业增加值比上年增长7.8%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
 
-三、旅游
+三、贸易
+
+全年全县社会消费品零售总额186.42亿元，比上年增长3.1%。按经营地分，城镇消费品零售额139.55亿元，乡村消费品零售额46.87亿元。
+
+四、旅游
 
 全年全县接待游客856.3万人次，比上年增长11.4%。其中，乡村旅游接待游客412.6万人次，增长14.8%。
 """
@@ -124,6 +128,9 @@ def test_a_whole_is_answered_before_its_parts(kb, question, lead):
     ("临水县规上工业增加值比上一年涨了多少？", "7.8%"),  # 规上: 规模以上, abbreviated
     ("临水县农民每人平均可支配收入是多少钱？", "23186元"),  # 农民: 农村居民, not all residents
     ("临水县居民人均可支配收入是多少？", "33827元"),
+    ("临水县一年的消费品零售额加起来有多少？", "186.42亿元"),  # the 零售总额, not a part of it
+    ("What was the per-person disposable income of rural residents in Linshui county?",
+     "According to the Linshui county, 2022 report, 23,186 yuan"),
 ])
 def test_a_figure_asked_in_everyday_words_is_the_one_those_words_name(kb, question, lead):
     a = kb.ask(question)

@@ -590,7 +590,8 @@ class Answerer:
         """A question naming no unit ("一共收了多少税", "进出口一共做了多少") takes an amount in
         money when the figure's own words are the thing asked: 税收收入162.79亿元."""
         return (ask.units is None and fig.unit in MONEY_UNITS and bool(ask.things) and fig.aspect == ask.aspect
-                and all(any(a and a in fig.subject for a in t.heads[0][1]) for t in ask.things))
+                and all(any(a and re.search("总?".join(map(re.escape, a)), fig.subject) for a in t.heads[0][1])
+                        for t in ask.things))
 
     def _is_part(self, query, chunk, sent, text: str, fig: Figure) -> bool:
         """A figure given as a part of a whole ("其中，城镇常住人口…", "按常住地分，…；农村居民…") whose
@@ -681,6 +682,8 @@ class Answerer:
             if how == "exact" and not any(a and a in own for a in alts) \
                     and any(a and a in other for a in alts for other in siblings):
                 return None  # the word names another figure of the sentence
+            if thing.lang != "zh" and set(alts) & INDICATOR_WORDS and not any(a and a in own for a in alts):
+                return None  # "hog output": 生猪 must name this figure, not another in the passage
             loose = loose or how != "exact"
             guessed = guessed or how == "unknown"
         if loose and max(self._similarity(thing.phrase, t) for t in (fig.subject, clause or fig.subject)) \
@@ -705,6 +708,9 @@ class Answerer:
         figure's words, a head followed by a rate is not the thing: "常住人口城镇化率" is a rate of
         the population, not the population."""
         at = [a for a in alts if a and a in subject]
+        if not at and lang == "zh" and len(word) >= 2:  # 零售额 is the 零售总额: 总 says it is the whole
+            m = re.search("总?".join(map(re.escape, word)), subject)
+            at = [m.group(0)] if m else []
         if at:
             rest = subject[subject.rfind(at[0]) + len(at[0]):]
             if figure and RATE_HEAD.search(rest) and not RATE_HEAD.search(word):

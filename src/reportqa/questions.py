@@ -115,13 +115,13 @@ MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|收入|
                        r"|value[- ]added|sales|deposit|loan|\bloss", re.I)
 POPULATION_CUE = re.compile(r"人口|population", re.I)
 GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|下降|减少|上升|回落|比上年|同比|涨")
-GROWTH_CUE_EN = re.compile(r"\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
+GROWTH_CUE_EN = re.compile(r"\b(?:go|goes|went|gone) (?:up|down)\b|\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
                            r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b", re.I)
 SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份额|\bshare\b|\bproportion\b|\bpercentage of\b"
                        r"|\bper ?cent of\b", re.I)
 COMPLETION_CUE = re.compile(r"完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
                             r" (?:the |its |their )?(?:annual |yearly )?(?:target|goal|budget|plan)", re.I)
-PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per capita|per person|per head|per resident|\baverage\b.*\bper\b", re.I)
+PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per[- ]capita|per[- ]person|per[- ]head|per resident|\baverage\b.*\bper\b", re.I)
 # A unit the question names itself: "多少亿元", "多少公里", "how many kilometres".
 ZH_UNIT_ASK = re.compile(rf"(?:多少|几)\s*(?:万|亿|千|百)?\s*(万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}位回轮宗本册])?")
 EN_UNITS = {"kilometre": "公里", "kilometer": "公里", "km": "公里", "hectare": "公顷", "ton": "吨", "tonne": "吨",
@@ -135,6 +135,8 @@ EN_SPEND_ON = re.compile(r"\bhow much\b[^?]*?\b(?:spen[dt]|invest(?:ed)?|allocat
                          r"(?: on| in| into| for) (?:the )?([a-z -]+?)(?= in \d{4}| during| from| for|[?,.;]|$)")
 # "how much (in) losses did it recover", "how much revenue did the county collect"
 EN_HOW_MUCH = re.compile(r"\bhow much (?:in |of )?(?:the )?([a-z -]+?) (?=(?:did|does|do|was|were|has|have|had|is|are)\b)")
+EN_DID_MOVE = re.compile(r"\b(?:did|has|have) (?:the )?([a-z -]+?) (?:go up|go down|gone up|gone down|grow|grown|rise|risen"
+                         r"|increase[d]?|fall|fallen|decline[d]?|drop(?:ped)?|decrease[d]?)\b")
 EN_WHAT_SHARE = re.compile(r"\bwhat (?:share|proportion|percentage|part) of (?:the )?([a-z -]+?)"
                            r"(?= (?:in|on|for|at|by|during|did|does|do|was|were|is|are|went|came|from)\b|[?,.;]|$)")
 # The measure words an English count noun is reported in.
@@ -146,7 +148,7 @@ EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "even
                "head": "头", "pig": "头", "hog": "头"}
 # Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
 INDICATORS_EN = [
-    (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per capita|per person|per head", "人均"),
+    (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per[- ]capita|per[- ]person|per[- ]head", "人均"),
     (r"disposable income", "可支配收入"), (r"general public budget|general budget", "一般公共预算"),
     (r"value[- ]added|added value", "增加值"), (r"fixed[- ]assets? investment", "固定资产投资"),
     (r"retail sales", "零售"), (r"urbani[sz]ation", "城镇化"), (r"resident population|permanent population", "常住人口"),
@@ -155,7 +157,8 @@ INDICATORS_EN = [
     (r"imports? and exports?|foreign trade", "进出口"), (r"\btourists?\b|\bvisitors?\b", "游客"),
     (r"\btourism\b", "旅游"), (r"livelihoods?", "民生"), (r"\btax(?:es)?\b", "税收"), (r"\bdeposits?\b", "存款"),
     (r"\bloans?\b", "贷款"), (r"\bgrain\b", "粮食"), (r"\burban\b", "城镇"), (r"\brural\b", "农村"),
-    (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?", "森林覆盖率"), (r"\bjobs?\b|employment", "就业"),
+    (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?|covered (?:by|with) forests?", "森林覆盖率"),
+    (r"above (?:a |the )?designated size", "规模以上"), (r"\bjobs?\b|employment", "就业"),
 ]
 # Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
 MEASURE_NOUNS = {"钱", "比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
@@ -272,7 +275,7 @@ PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".sp
 def _zh_thing(phrase: str) -> Thing | None:
     """A Chinese phrase: the words after its last 的 ("接待来信和上访的群众" asks about 群众); the whole
     phrase stays for comparing as a whole."""
-    phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|达到|达|完成|实现|比上年|同比|共计|一共|总共|共|约|了|的)+$", "",
+    phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|达到|达|完成|实现|比上年|同比|共计|一共|总共|加起来|合起来|共|约|有|了|的)+$", "",
                     phrase.replace("百分之", ""))
     # "经济总量（GDP）": the bracket says the word before it again, in other words
     gloss = re.search(r"([\u4e00-\u9fff]+)\s*[（(]([^（）()]+)[）)]", phrase)
@@ -285,8 +288,10 @@ def _zh_thing(phrase: str) -> Thing | None:
     last = phrase.split("的")[-1]
     if last.strip() and not re.search(r"[量额值数积]$", last):
         phrase = last
-    elif last.strip() and "的" in phrase:  # "稻谷的产量": 稻谷 is counted ("其中，稻谷35.17万吨"); the unit says how
-        phrase = phrase[:phrase.rfind("的")]
+    elif last.strip() and re.search(r"[\u4e00-\u9fff]", phrase[:phrase.rfind("的")] if "的" in phrase else ""):
+        phrase = phrase[:phrase.rfind("的")]  # "稻谷的产量": 稻谷 is counted ("其中，稻谷35.17万吨"); the unit says how
+    elif last.strip():
+        phrase = last
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
              and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前", "实际")] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
@@ -354,8 +359,12 @@ def _en_units(text: str, translations, proper: frozenset = frozenset()) -> list[
 
 def _without_trailing_verb(phrase: str) -> str:
     """"乱砍滥伐林木的案子一共查处了" -> "乱砍滥伐林木的案子": what follows 一共/累计/都 is the act, not the thing."""
-    head = re.split(r"一共|总共|共计|累计|合计|都|已经|全部|一年|全年", phrase)[0]
-    return head if head.strip() else phrase
+    pieces = re.split(r"一共|总共|共计|累计|合计|加起来|都|已经|全部|一年|全年", phrase)
+    for head in pieces:  # the first piece naming more than a place: "江州市一年的消费品零售额加起来" -> 的消费品零售额
+        rest = PLACE_NAME.sub("", head, count=1) if PLACE_NAME.match(head) else head
+        if re.sub(r"[\d年的\s]", "", rest):
+            return head
+    return phrase
 
 
 def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
@@ -388,7 +397,10 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
     low = _no_possessive(text.lower())
     proper = frozenset(w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", _no_possessive(text)))  # Yunxi
     spent = [n for n in EN_SPEND_ON.findall(low) if n.split()[0] not in ("it", "they", "its", "their", "them")]
-    for noun in EN_ASK.findall(low) + EN_WHAT.findall(low) + EN_WHAT_SHARE.findall(low) + spent + EN_HOW_MUCH.findall(low):
+    moved = EN_DID_MOVE.findall(low)  # "by how many points did the urbanization rate go up": its subject
+    for noun in EN_ASK.findall(low) + EN_WHAT.findall(low) + EN_WHAT_SHARE.findall(low) + spent + EN_HOW_MUCH.findall(low) + moved:
+        if re.fullmatch(r"(?:percentage )?points?|per ?cents?|percent(?:age)?s?", noun.strip()):
+            continue  # "how many percentage points": the unit asked, not the thing
         thing = _en_thing(noun, translations, proper)
         if thing:
             things.append(thing)
