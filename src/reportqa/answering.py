@@ -150,6 +150,7 @@ class Candidate:
     named: bool = False  # its figure's own words are the noun asked ("信访案件" for "信访案件多少件")
     part: bool = False  # its figure is one part of a whole given before it, of a kind not asked
     guessed: bool = False  # an asked word is one the report never uses: its figure is not confirmed by it
+    vouched: bool = False  # its figure's words say the asked thing in other words, as the encoder judges
 
 
 @dataclass
@@ -337,6 +338,9 @@ class Answerer:
     # A figure whose own words are the noun asked has shown what it counts; it needs less resemblance
     # (an English question's untranslatable words weigh on it).
     NAMED_EVIDENCE = 0.35
+    # A figure whose words the encoder vouches say the asked thing ("罚单" / 行政处罚决定) needs less
+    # resemblance between question and sentence than one nothing names.
+    VOUCHED_EVIDENCE = 0.4
     # A yes/no answer needs a clause naming the thing asked about; when the question's form hides
     # the thing, a sentence holding most of what is asked (IDF-weighted), not a neighbour.
     YES_NO_COVERAGE = 0.5
@@ -582,6 +586,7 @@ class Answerer:
         return Candidate(chunk, rank, start, start + len(quote) if start >= 0 else -1, quote,
                          facts, coverage=max(covs[lo:hi + 1]), negated=negated,
                          named=qtype == "quantity" and named,
+                         vouched=qtype == "quantity" and bool(ask.things) and not named,
                          part=qtype == "quantity" and self._is_part(query, chunk, sent, text, fig),
                          guessed=qtype == "quantity" and guess)
 
@@ -828,7 +833,8 @@ class Answerer:
         best = cands[0] if cands else None
         if best is not None and whole is not None:
             best.evidence = max(best.evidence, self._evidence(whole, best))
-        if best is None or best.evidence < (self.NAMED_EVIDENCE if best.named else self.MIN_EVIDENCE):
+        if best is None or best.evidence < (self.NAMED_EVIDENCE if best.named else
+                                            self.VOUCHED_EVIDENCE if best.vouched else self.MIN_EVIDENCE):
             return None
         return best
 

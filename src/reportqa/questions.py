@@ -119,7 +119,7 @@ GROWTH_CUE_EN = re.compile(r"\b(?:go|goes|went|gone) (?:up|down)\b|\bgr[eo]w|\bg
                            r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b", re.I)
 SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份额|\bshare\b|\bproportion\b|\bpercentage of\b"
                        r"|\bper ?cent of\b", re.I)
-COMPLETION_CUE = re.compile(r"完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
+COMPLETION_CUE = re.compile(r"(?:完成|达到|实现)[^,;。?？]*(?:目标|预算|计划|任务)的?(?:百分之|多少|几)|完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
                             r" (?:the |its |their )?(?:annual |yearly )?(?:target|goal|budget|plan)", re.I)
 PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per[- ]capita|per[- ]person|per[- ]head|per resident|\baverage\b.*\bper\b", re.I)
 # A unit the question names itself: "多少亿元", "多少公里", "how many kilometres".
@@ -390,6 +390,9 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
                     words = words_of(phrase[:-1], keep_all=True)
                     phrase = "".join(words[:-1])
                 phrase = re.split(r"占|完成|比上年|比上一年|比\d{4}年?|同比", _without_trailing_verb(phrase))[0]
+                if re.fullmatch(r"(?:达到|实现)[^,;:。!?，？、]*", phrase) and m.start() > 0:
+                    # "城里新增就业的人数，达到了年初定的目标的百分之几": the thing is the clause before
+                    phrase = re.split(r"[,;:，；]", text[:m.start()].rstrip(",;:，； "))[-1]
                 thing = _zh_thing(phrase)
                 if thing:
                     things.append(thing)
