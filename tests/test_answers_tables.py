@@ -47,7 +47,7 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 二、工业和收入
 
-全年全县规模以上工业增加值比上年增长7.8%。全年城镇新增就业7826人，完成年度目标的130.4%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
+全年全县规模以上工业增加值比上年增长7.8%。全年城镇新增就业7826人，完成年度目标的130.4%。全年发放创业担保贷款4.12亿元。全年一般公共预算收入21.36亿元，增长4.4%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
 
 三、贸易
 
@@ -130,6 +130,10 @@ def test_a_whole_is_answered_before_its_parts(kb, question, lead):
     ("临水县居民人均可支配收入是多少？", "33827元"),
     ("临水县一年的消费品零售额加起来有多少？", "186.42亿元"),  # the 零售总额, not a part of it
     ("临水县城镇新增就业的人数，达到了年初定的目标的百分之几？", "130.4%"),  # 达到…目标: a completion
+    ("On average, how much disposable income did each resident of Linshui county have in 2022?",
+     "According to the Linshui county, 2022 report, 33,827 yuan"),
+    ("How much money did Linshui county bring in through its general budget in 2022?",
+     "According to the Linshui county, 2022 report, 2.136 billion yuan"),  # not the loans: "money" is no thing
     ("What was the per-person disposable income of rural residents in Linshui county?",
      "According to the Linshui county, 2022 report, 23,186 yuan"),
 ])

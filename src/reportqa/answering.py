@@ -607,9 +607,12 @@ class Answerer:
         marks = list(BREAKDOWN.finditer(full, at))
         if not marks:
             return False
-        whole = full[max(0, at - 120):marks[-1].start()]  # the whole is given just before its parts
+        # the whole is given just before its parts: in the sentence before one opening with 其中
+        begins = marks[-1].start() - at < 2
+        whole = full[(full.rfind("。", 0, max(at - 1, 0)) + 1) if begins else at:marks[-1].start()]
         asked = [query.text, whole] + [a for alts in query.terms.values() for a in alts]
-        initials = {a[0] for a in asked[2:] if len(a) == 2}  # 农民 asks for 农村居民: the part asked
+        # 农民 asks for 农村居民: the part asked (Chinese words; an English word's dictionary senses are too many)
+        initials = {a[0] for a in asked[2:] if len(a) == 2} if query.lang == "zh" else set()
         own = text[clauses(text)[fig.clause][0]:fig.start]  # all its words: the subject keeps only the last three
         return any(len(p) >= 2 and not re.search(r"\d", p) and not PER_CAPITA_TEXT.search(p)
                    and not any(p in a for a in asked) and p[0] not in initials for w in words_of(own)
@@ -668,6 +671,9 @@ class Answerer:
             tried = [(i, *self._head_match(word, alts, fig.subject, thing.lang, thing.phrase, figure=not rates))
                      for i, (word, alts) in enumerate(thing.heads)]
         tried = [t for t in tried if t[1]]  # an exact head first: "publicity" of "publicity events"
+        if thing.lang != "zh":  # "disposable income" is 可支配收入 or nothing: no look-alike stands for a bulletin's term
+            tried = [t for t in tried if t[1] == "exact" or not _is_indicator(thing.heads[t[0]][0])
+                     or any(a in f"{fig.subject} {clause}" for a in thing.heads[t[0]][1])]
         if not tried:
             return None
         i, how, rest = min(tried, key=lambda t: (t[1] != "exact", t[0]))
@@ -1023,6 +1029,11 @@ def _parallel(fig: Figure, figures: list[Figure]) -> list[str]:
                 and set(other) - set(own):
             out.append(g.subject)
     return out
+
+
+def _is_indicator(word: str) -> bool:
+    """An English statistical term of the glossary ("disposable income"), not a dictionary word."""
+    return any(re.fullmatch(pattern, word) for pattern, _ in INDICATORS_EN)
 
 
 def _all(groups: list[list[str]]) -> list[str]:

@@ -121,7 +121,7 @@ SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份�
                        r"|\bper ?cent of\b", re.I)
 COMPLETION_CUE = re.compile(r"(?:完成|达到|实现)[^,;。?？]*(?:目标|预算|计划|任务)的?(?:百分之|多少|几)|完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
                             r" (?:the |its |their )?(?:annual |yearly )?(?:target|goal|budget|plan)", re.I)
-PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per[- ]capita|per[- ]person|per[- ]head|per resident|\baverage\b.*\bper\b", re.I)
+PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per[- ]capita|per[- ]person|per[- ]head|per resident|\beach (?:resident|person)\b|\baverage\b.*\bper\b", re.I)
 # A unit the question names itself: "多少亿元", "多少公里", "how many kilometres".
 ZH_UNIT_ASK = re.compile(rf"(?:多少|几)\s*(?:万|亿|千|百)?\s*(万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}位回轮宗本册])?")
 EN_UNITS = {"kilometre": "公里", "kilometer": "公里", "km": "公里", "hectare": "公顷", "ton": "吨", "tonne": "吨",
@@ -402,7 +402,7 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
     spent = [n for n in EN_SPEND_ON.findall(low) if n.split()[0] not in ("it", "they", "its", "their", "them")]
     moved = EN_DID_MOVE.findall(low)  # "by how many points did the urbanization rate go up": its subject
     for noun in EN_ASK.findall(low) + EN_WHAT.findall(low) + EN_WHAT_SHARE.findall(low) + spent + EN_HOW_MUCH.findall(low) + moved:
-        if re.fullmatch(r"(?:percentage )?points?|per ?cents?|percent(?:age)?s?", noun.strip()):
+        if re.fullmatch(r"(?:percentage )?points?|per ?cents?|percent(?:age)?s?|money|cash|yuan", noun.strip()):
             continue  # "how many percentage points": the unit asked, not the thing
         thing = _en_thing(noun, translations, proper)
         if thing:
