@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from .chunking import Chunk
 from .corpus import heading_level, normalise, strip_marker
 from .lexical import tokenize, words_of
-from .questions import (CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
+from .questions import (ZH_ALIASES, CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS, PLACE_WORDS_EN, RATE_UNITS, RATIO_CUE,
                         SIZE_UNITS, Ask, Thing)
 
 # Numbers written in digits or Chinese numerals, with a measure word, a unit or a percent sign.
@@ -733,7 +733,7 @@ class Answerer:
             "".join(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)])
         if lang == "zh":
             pieces = _pieces(word)
-            if len(pieces) > 1 and pieces[-1] in subject:  # compounds end in their head: 业务培训 -> 培训
+            if len(pieces) > 1 and pieces[-1] in subject and word not in ZH_ALIASES:  # compounds end in their head: 业务培训 -> 培训
                 return "exact", [(p, [p]) for p in pieces[:-1]]
             # a Chinese paraphrase of a noun shares a character of its head part with it: 案子/案件,
             # 上访/来访 (not 收入/支出, not 文化阵地 for 文化公园)

@@ -269,6 +269,9 @@ class Thing:
 # in a plans section, whose heading says it is a plan.
 INTENT_WORDS = frozenset("计划 打算 拟 预计 准备 力争 争取 将 要 还要".split())
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}(?:街道|镇|乡|县|区|市)(?!街道|镇|乡|县|区|市)")  # 江州市, not 江州
+# Everyday names of bulletin indicators and the names bulletins use (as INDICATORS_EN does for English).
+ZH_ALIASES = {"经济总量": "生产总值", "外贸": "进出口", "社零": "社会消费品零售", "固投": "固定资产投资",
+              "规上工业": "规模以上工业", "财政收入": "一般公共预算收入", "城镇化水平": "城镇化率"}
 PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
 
 
@@ -301,6 +304,10 @@ def _zh_thing(phrase: str) -> Thing | None:
         return None
     alts = lambda w: [w] + [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值
     head = (words[-1], alts(words[-1]))
+    alias = next((a for a in ZH_ALIASES if phrase.endswith(a) or phrase.endswith(a + "是")), None)
+    if alias:  # 经济总量 is what bulletins call 地区生产总值: the everyday name, then the bulletin's
+        words = [w for w in words if w not in alias and alias not in w] + [alias]
+        head = (alias, [alias, ZH_ALIASES[alias]])
     if gloss and words[-1] in gloss.group(1):
         said = gloss.group(2).strip()
         head = (words[-1], list(dict.fromkeys(alts(words[-1]) + [said] + alts(said.lower())[1:])))

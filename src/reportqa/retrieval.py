@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .index import Index
-from .questions import INDICATORS_EN
+from .questions import INDICATORS_EN, ZH_ALIASES
 from .store import Filter
 from .store.base import top_k
 from .lexical import english_words, language, tokenize, translate
@@ -98,6 +98,9 @@ class Retriever:
         unknown: list[str] = []
         if lang == "zh":
             terms = {t: [t] for t in dict.fromkeys(tokenize(question))}
+            for alias, said in ZH_ALIASES.items():  # 经济总量: bulletins say 地区生产总值
+                if alias in question:
+                    terms[alias] = [alias, said]
         else:
             vocab = self.index.lexicon.vocab  # an English word the corpus itself uses stands for itself
             words = english_words(question)
