@@ -213,6 +213,9 @@ def figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
                 own = _last_words(re.split(r"[担任为在对于]", text[m.end():ce])[0], first=True) \
                     if re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1]) else ""
             per_capita = bool(PER_CAPITA_TEXT.search(before))
+            earlier = out[-1] if out else None
+            if own and earlier is not None and earlier.unit == unit and all(_is_verb(w) for w in words_of(own)):
+                own = earlier.subject  # "新建5G基站316个，累计建成742个": 742 counts 5G基站 too
             if not own:  # "比上年增长6.0%", "完成年度目标的102.3%": of what the figure before it measures
                 earlier = out[-1] if out else None
                 if earlier is not None:
@@ -499,7 +502,10 @@ class Answerer:
             named = any(exact for _, exact, _ in figs) and bool(ask.things)
             guessed = {id(f) for f, _, g in figs if g}
             figs = [f for f, exact, _ in figs if exact or not named]
-            best = max({f.clause for f in figs}, key=lambda i: (covs[i], -i))
+            # a clause counts with the words its figure inherits ("累计建成742个" of 5G基站)
+            said = {f.clause: max(covs[f.clause], self.retriever.coverage(query, set(tokenize(
+                f"{text[parts[f.clause][0]:parts[f.clause][1]]} {f.subject}")))) for f in figs}
+            best = max(said, key=lambda i: (said[i], -i))
             fig = self._closest_figure(query, [f for f in figs if f.clause == best], row=cells(text) is not None)
             guess = id(fig) in guessed
             facts = [fig.text]
@@ -507,7 +513,9 @@ class Answerer:
             # Reach back to the clause that names the subject, when the fact's clause lacks it
             # ("全县地区生产总值218.36亿元,按不变价格计算,比上年增长5.6%").
             def named_in(a: int) -> bool:
-                return covs[a] > 0 and (fig.aspect == "level" or fig.subject[:2] in text[parts[a][0]:fig.start])
+                if fig.aspect == "level":  # "累计建成742个" names nothing: 5G基站 is said before it
+                    return covs[a] > 0 and fig.subject[:2] in text[parts[a][0]:parts[a][1]]
+                return covs[a] > 0 and fig.subject[:2] in text[parts[a][0]:fig.start]
             while lo > 0 and not named_in(lo) and parts[hi][1] - parts[lo - 1][0] <= self.QUOTE_CHARS:
                 lo -= 1
         elif qtype == "name" and ask.title_kinds is not None:  # 《小河镇2024年法治政府建设工作计划》
