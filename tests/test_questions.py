@@ -155,3 +155,10 @@ def test_asked_metadata_reads_who_and_when_of_the_report_itself(question, fields
 ])
 def test_asked_title_kind_reads_which_kind_of_document_is_asked(question, lang, kinds):
     assert asked_title_kind(question, lang) == kinds
+
+
+def test_an_english_noun_for_people_is_counted_in_people():
+    from reportqa.questions import asked_units
+
+    assert asked_units("How many river and lake chiefs has the county appointed?", "en") == ("人", "名")
+    assert asked_units("How many notarial matters did the office handle?", "en") is None  # "matters" are no people

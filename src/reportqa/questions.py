@@ -146,6 +146,8 @@ EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "even
                "mu": "亩", "accident": "起", "incident": "起", "visit": ("人次",), "person-time": ("人次",),
                "kilometre": ("公里",), "kilometer": ("公里",), "hectare": ("公顷",), "tonne": "吨",
                "head": "头", "pig": "头", "hog": "头"}
+PERSON_NOUN_EN = re.compile(r"chiefs|staff|officials|cadres|members|workers|students|teachers|doctors|nurses|farmers"
+                            r"|villagers|individuals|mediators|lawyers|officers|volunteers|inspectors|advis[eo]rs")
 # Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
 INDICATORS_EN = [
     (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per[- ]capita|per[- ]person|per[- ]head", "人均"),
@@ -230,9 +232,13 @@ def _named_units(question: str, lang: str) -> tuple[str, ...] | None:
 
 
 def _en_measure(word: str):
-    """The measure words an English noun is counted in ("sessions" -> 场, 次, 期), or None."""
+    """The measure words an English noun is counted in ("sessions" -> 场, 次, 期; people, and nouns
+    for people such as "chiefs", "mediators", "volunteers" -> 人, 名), or None."""
     forms = (word, re.sub(r"ies$", "y", word), word[:-1], word[:-2])
-    return next((EN_MEASURES[w] for w in forms if w in EN_MEASURES), None)
+    found = next((EN_MEASURES[w] for w in forms if w in EN_MEASURES), None)
+    if found is None and PERSON_NOUN_EN.fullmatch(word):
+        return EN_MEASURES["person"]
+    return found
 
 
 def _no_possessive(text: str) -> str:
