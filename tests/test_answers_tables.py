@@ -39,7 +39,7 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 一、综合
 
-初步核算，全年全县地区生产总值386.52亿元，比上年增长5.1%。全年邮政业务总量3.06亿元。全年新建5G基站208个，累计建成651个。年末全县常住人口62.48万人，比上年末减少0.37万人。其中，城镇常住人口32.71万人。
+初步核算，全年全县地区生产总值386.52亿元，比上年增长5.1%。全年邮政业务总量3.06亿元。全年新建5G基站208个，累计建成651个。全年完成投资118.64亿元，其中市外内资到位资金36.2亿元。年末全县常住人口62.48万人，比上年末减少0.37万人。其中，城镇常住人口32.71万人。
 
 二、农业
 
@@ -143,6 +143,20 @@ def test_a_whole_is_answered_before_its_parts(kb, question, lead):
 def test_a_figure_asked_in_everyday_words_is_the_one_those_words_name(kb, question, lead):
     a = kb.ask(question)
     assert a.found and a.answer.startswith(lead), a.answer
+
+
+def test_a_figure_in_dollars_is_read_and_a_bulletin_term_asked_in_english_is_never_a_look_alike(kb, tmp_path, encoder):
+    a = kb.ask("How much foreign investment did Linshui county actually use in 2022?")
+    assert not a.found, a.answer  # 外资 is not 投资 nor 市外内资
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "jiangzhou-2022.txt").write_text(
+        "江州市2022年国民经济和社会发展统计公报\n\n六、对外经济\n\n全年全市新设立外商投资企业142家，实际使用外资5.86亿美元，"
+        "比上年增长6.9%。\n", encoding="utf-8")
+    city = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                       feedback_path=tmp_path / "feedback.jsonl"), encoder=encoder)
+    a = city.ask("How much foreign investment did Jiangzhou city actually use in 2022?")
+    assert a.found and "586 million US dollars (5.86亿美元)" in a.answer, a.answer
 
 
 def test_a_total_and_one_of_its_parts_asked_at_once_are_both_given(kb):

@@ -1,7 +1,7 @@
 """Reading what a question asks for, in both languages."""
 import pytest
 
-from reportqa.questions import (asked_aspect, asked_metadata, asked_things, asked_title_kind, asked_units,
+from reportqa.questions import (MONEY_UNITS, asked_aspect, asked_metadata, asked_things, asked_title_kind, asked_units,
                                 question_type, read_question, split_question, who_focus)
 
 
@@ -40,11 +40,11 @@ def test_yes_no_questions_are_recognised(question, lang):
     ("矛盾纠纷调解成功率是多少？", "zh", ("%", "个百分点")),
     ("全年开展了几场法治宣传活动？", "zh", ("次", "场", "场次", "期", "回", "轮")),
     ("培训了多少干部？", "zh", None),
-    ("How much money was spent?", "en", ("元", "万元", "亿元")),
+    ("How much money was spent?", "en", MONEY_UNITS),
     ("How many people attended?", "en", tuple("人名")),
     ("How many disputes were mediated?", "en", None),
-    ("全县地区生产总值是多少亿元？", "zh", ("元", "万元", "亿元")),
-    ("农村居民人均可支配收入是多少？", "zh", ("元", "万元", "亿元")),
+    ("全县地区生产总值是多少亿元？", "zh", MONEY_UNITS),
+    ("农村居民人均可支配收入是多少？", "zh", MONEY_UNITS),
     ("全年接待游客多少万人次？", "zh", ("人", "名", "人次", "位")),
     ("新建农村公路多少公里？", "zh", ("公里", "千米")),
     ("How many hectares of forest were planted?", "en", ("公顷",)),

@@ -30,7 +30,7 @@ from .questions import (ZH_ALIASES, CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS
 # Numbers written in digits or Chinese numerals, with a measure word, a unit or a percent sign.
 QUANTITY = re.compile(
     rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?P<scale>万亿|万|亿|千|百)?(?:余|多)?\s*"
-    rf"(?P<unit>%|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|小时|个月|[{MEASURES}])"
+    rf"(?P<unit>%|亿美元|万美元|美元|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|小时|个月|[{MEASURES}])"
     r"(?:以上|左右|以内)?")
 DATE = re.compile(
     rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?"
@@ -76,7 +76,7 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 UNITS_EN = {"件": "cases", "次": "times", "场次": "sessions", "场": "sessions", "期": "sessions", "人次": "person-times",
             "人": "people", "名": "people", "份": "copies", "个": "", "项": "items", "户": "households",
-            "家": "", "所": "", "元": "yuan", "级": "levels", "起": "cases", "卷": "files", "头": "head",
+            "家": "", "所": "", "元": "yuan", "美元": "US dollars", "级": "levels", "起": "cases", "卷": "files", "头": "head",
             "平方米": "square metres", "平方公里": "square kilometres", "公里": "km", "千米": "km", "公顷": "hectares",
             "亩": "mu", "吨": "tonnes", "立方米": "cubic metres", "千瓦时": "kWh", "千瓦": "kW", "个百分点": "percentage points"}
 INDICATOR_WORDS = {zh for _, zh in INDICATORS_EN}
@@ -1108,14 +1108,14 @@ def _english_quantity(fact: str, noun: str) -> str:
     if not m:
         return fact
     number, scale, more, unit, bound = m.groups()
-    if unit in ("万元", "亿元") and not scale:
-        scale, unit = unit[0], "元"
+    if unit in ("万元", "亿元", "万美元", "亿美元") and not scale:
+        scale, unit = unit[0], unit[1:]
     try:
         value = Decimal(number.replace(",", "")) * SCALES.get(scale, Decimal(1))
     except InvalidOperation:
         return fact
     shown = _english_number(value, bool(scale))
-    if unit in ("元",) or unit in SIZE_UNITS or unit == "个百分点":
+    if unit in ("元", "美元") or unit in SIZE_UNITS or unit == "个百分点":
         unit_en = UNITS_EN.get(unit, unit)
     else:
         unit_en = noun or UNITS_EN.get(unit, unit)

@@ -17,7 +17,7 @@ from .lexical import EN_STOPWORDS, translate, words_of
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株头卷块"
-MONEY_UNITS = ("元", "万元", "亿元")
+MONEY_UNITS = ("元", "万元", "亿元", "美元", "万美元", "亿美元")
 RATE_UNITS = ("%", "个百分点")
 # Units of size and amount, each a class of its own (a question in 公里 is never answered in 亩).
 SIZE_UNITS = ("平方公里", "平方米", "公里", "千米", "公顷", "亩", "吨", "立方米", "千瓦时", "千瓦")
@@ -160,7 +160,7 @@ INDICATORS_EN = [
     (r"\btourism\b", "旅游"), (r"livelihoods?", "民生"), (r"\btax(?:es)?\b", "税收"), (r"\bdeposits?\b", "存款"),
     (r"\bloans?\b", "贷款"), (r"\bgrain\b", "粮食"), (r"\burban\b", "城镇"), (r"\brural\b", "农村"),
     (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?|covered (?:by|with) forests?", "森林覆盖率"),
-    (r"above (?:a |the )?designated size", "规模以上"), (r"\bjobs?\b|employment", "就业"),
+    (r"above (?:a |the )?designated size", "规模以上"), (r"foreign (?:direct )?investment|foreign capital", "外资"), (r"\bjobs?\b|employment", "就业"),
 ]
 # Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
 MEASURE_NOUNS = {"钱", "比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
