@@ -39,7 +39,7 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 一、综合
 
-初步核算，全年全县地区生产总值386.52亿元，比上年增长5.1%。全年邮政业务总量3.06亿元。全年新建5G基站208个，累计建成651个。全年完成投资118.64亿元，其中市外内资到位资金36.2亿元。年末全县常住人口62.48万人，比上年末减少0.37万人。其中，城镇常住人口32.71万人。
+初步核算，全年全县地区生产总值386.52亿元，比上年增长5.1%。全年邮政业务总量3.06亿元。全年新建5G基站208个，累计建成651个。全年完成投资118.64亿元，其中市外内资到位资金36.2亿元。年末全县常住人口62.48万人，比上年末减少0.37万人。其中，城镇常住人口32.71万人。常住人口城镇化率为52.36%，比上年末提高1.08个百分点。
 
 二、农业
 
@@ -162,6 +162,11 @@ def test_a_figure_in_dollars_is_read_and_a_bulletin_term_asked_in_english_is_nev
 def test_a_total_and_one_of_its_parts_asked_at_once_are_both_given(kb):
     a = kb.ask("临水县粮食总产量和其中稻谷的产量分别是多少？")
     assert a.found and "48.26万吨" in a.answer and "35.17万吨" in a.answer, a.answer
+
+
+def test_two_questions_in_one_message_are_both_answered_the_second_elliptical(kb):
+    a = kb.ask("临水县城镇常住人口占常住人口的比重是多少？比一年前高了多少个百分点？")
+    assert a.found and "52.36%" in a.answer and "1.08个百分点" in a.answer, a.answer
 
 
 def test_an_unknown_town_is_declined_even_when_its_name_looks_like_a_persons(kb):

@@ -56,6 +56,7 @@ CAUSE_HEADING = re.compile(r"问题|不足|原因|困难|短板|差距|薄弱|�
 CAUSE_TEXT = re.compile(r"由于|因为|因此|导致|造成|致使|受[^,;。]{1,8}所限|原因")
 BREAKDOWN = re.compile(r"其中|按[\u4e00-\u9fff]{1,6}分")  # "…856.3万人次。其中，乡村旅游接待游客412.6万人次"
 RATE_HEAD = re.compile(r"(?:率|比例|比重|占比|指数)$")  # a figure's words ending in a rate: it measures a rate
+RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数)")  # "常住人口城镇化率为52.36%,比上年末提高…"
 PAIRING = re.compile(r"^[、和与及以及分别\s]*$")  # "43260元、21580元", "4.9%和6.7%": the same measure again
 
 # A clause that says something is not so: 尚未, 没有, 未, 无 … (not 不断, 不少于, 无论, 未来).
@@ -732,7 +733,7 @@ class Answerer:
             at = [m.group(0)] if m else []
         if at:
             rest = subject[subject.rfind(at[0]) + len(at[0]):]
-            if figure and RATE_HEAD.search(rest) and not RATE_HEAD.search(word):
+            if figure and (RATE_HEAD.search(rest) or RATE_AFTER.match(rest)) and not RATE_HEAD.search(word):
                 return None, []
             return "exact", []
         words = words_of(subject)

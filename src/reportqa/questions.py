@@ -114,7 +114,7 @@ MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|收入|
                        r"|gdp|money|spen[dt]|\bcost|fund|budget|yuan|invest|revenue|income|expenditure|output value"
                        r"|value[- ]added|sales|deposit|loan|\bloss", re.I)
 POPULATION_CUE = re.compile(r"人口|population", re.I)
-GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|下降|减少|上升|回落|比上年|同比|涨")
+GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|[高低多少]了多少|下降|减少|上升|回落|比上年|比一年前|比去年|同比|涨")
 GROWTH_CUE_EN = re.compile(r"\b(?:go|goes|went|gone) (?:up|down)\b|\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
                            r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b", re.I)
 SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份额|\bshare\b|\bproportion\b|\bpercentage of\b"
@@ -303,7 +303,9 @@ def _zh_thing(phrase: str) -> Thing | None:
         phrase = last
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
-             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前", "实际")] or re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税
+             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前", "实际")] or \
+        [w for w in re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税, a noun of one character
+         if not re.fullmatch(r"[比了的是有在和与及高低多少增减]+", w)]
     while words and words[-1] in MEASURE_NOUNS:
         words = words[:-1]
     if not words:
@@ -390,7 +392,7 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
     things = []
     text = query.text
     if query.lang == "zh":
-        for m in re.finditer(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?"
+        for m in re.finditer(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:个百分点|百分点|万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?"
                              r"([^,;:。!?，？、]*)", text):
             thing = _zh_thing(m.group(1))
             if thing:
@@ -661,6 +663,9 @@ def split_question(question: str, lang: str) -> list[str]:
         asking = [c for c in clauses if ASKS_ZH.search(c)]
         if len(asking) >= 2 and len(asking) == len(clauses):
             return clauses
+        questions = [c for c in re.split(r"[?？]", q.rstrip("?？")) if c.strip()]
+        if len(questions) >= 2 and all(ASKS_ZH.search(c) for c in questions):
+            return questions  # "…占比是多少？比一年前高了多少个百分点？": two questions in one message
         m = ZH_PAIR.match(q)
         if m:
             a, b, post = m.group("a"), m.group("b"), m.group("post")
