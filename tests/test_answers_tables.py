@@ -190,3 +190,10 @@ def test_a_yes_no_question_about_a_direction_or_a_target_is_judged_by_the_figure
 def test_an_english_question_naming_an_unknown_town_names_it_without_the_question_word(kb):
     a = kb.ask("Did Shuangqiao town build any roads in 2023?")
     assert not a.found and a.answer == "No report from Shuangqiao town is loaded."
+
+
+def test_an_english_question_about_a_measure_the_report_lacks_is_declined(kb):
+    a = kb.ask("What were Linshui county's online retail sales in 2022?")  # only 社会消费品零售总额 is given
+    assert not a.found, a.answer
+    a = kb.ask("What were Linshui county's retail sales in 2022?")
+    assert a.found and "186.42亿元" in a.answer, a.answer

@@ -41,7 +41,8 @@ QTYPE_PATTERNS_EN = [
     ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b|\btitle of\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
     ("quantity", re.compile(r"\bhow (many|much|fast)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
-                            r"|revenue|income|output|spending|expenditure|investment|amount|area|share)\b", re.I)),
+                            r"|revenue|income|output|spending|expenditure|investment|amount|area|share|sales|turnover"
+                            r"|deposits?|loans?|exports?|imports?|value added|profits?)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b"
                         r"|\bwhat\b.*\b(?:plan(?:s|ned)?|promise[sd]?|pledge[sd]?|intend(?:s|ed)?|aim(?:s|ed)?) to do\b", re.I)),
@@ -112,7 +113,7 @@ def question_type(question: str, lang: str) -> str:
 RATIO_CUE = re.compile(r"率|比例|百分|占比|比重|满意|percent|\brate\b|\bshare\b|proportion|satisf", re.I)
 MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|收入|支出|产值|总值|生产总值|增加值|总额|余额|存款|贷款|投资|预算|营业额|损失"
                        r"|gdp|money|spen[dt]|\bcost|fund|budget|yuan|invest|revenue|income|expenditure|output value"
-                       r"|value[- ]added|sales|deposit|loan|\bloss", re.I)
+                       r"|value[- ]added|sales|deposit|loan|\bloss|\bexports?\b|\bimports?\b|turnover|profit", re.I)
 POPULATION_CUE = re.compile(r"人口|population", re.I)
 GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|[高低多少]了多少|下降|减少|上升|回落|比上年|比一年前|比去年|同比|涨")
 GROWTH_CUE_EN = re.compile(r"\b(?:go|goes|went|gone) (?:up|down)\b|\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
