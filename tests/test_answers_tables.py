@@ -77,6 +77,11 @@ def _work_report(path):
     doc.save(path)
 
 
+def _leads_with(service, question, lead):
+    a = service.ask(question)
+    assert a.found and a.answer.startswith(lead), a.answer
+
+
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory, encoder):
     corpus = tmp_path_factory.mktemp("tables")
@@ -110,8 +115,7 @@ def test_row_figures_take_the_unit_column_and_the_column_heading():
     ("青石县林业局2023年一共收到多少件政府信息公开申请？", "27"),
 ])
 def test_a_figure_in_a_table_is_answered_from_its_row(kb, question, lead):
-    a = kb.ask(question)
-    assert a.found and a.answer.startswith(lead), a.answer
+    _leads_with(kb, question, lead)
 
 
 @pytest.mark.parametrize("question,lead", [
@@ -120,8 +124,7 @@ def test_a_figure_in_a_table_is_answered_from_its_row(kb, question, lead):
     ("临水县城镇常住人口有多少？", "32.71万人"),  # the part, when it is the part that is asked
 ])
 def test_a_whole_is_answered_before_its_parts(kb, question, lead):
-    a = kb.ask(question)
-    assert a.found and a.answer.startswith(lead), a.answer
+    _leads_with(kb, question, lead)
 
 
 @pytest.mark.parametrize("question,lead", [
@@ -141,8 +144,7 @@ def test_a_whole_is_answered_before_its_parts(kb, question, lead):
      "According to the Linshui county, 2022 report, 23,186 yuan"),
 ])
 def test_a_figure_asked_in_everyday_words_is_the_one_those_words_name(kb, question, lead):
-    a = kb.ask(question)
-    assert a.found and a.answer.startswith(lead), a.answer
+    _leads_with(kb, question, lead)
 
 
 def test_a_figure_in_dollars_is_read_and_a_bulletin_term_asked_in_english_is_never_a_look_alike(kb, tmp_path, encoder):
@@ -183,8 +185,7 @@ def test_an_unknown_town_is_declined_even_when_its_name_looks_like_a_persons(kb)
     ("Did grain output in Linshui county grow in 2022?", "Yes: up 1.2%"),
 ])
 def test_a_yes_no_question_about_a_direction_or_a_target_is_judged_by_the_figure(kb, question, lead):
-    a = kb.ask(question)
-    assert a.found and a.answer.startswith(lead), a.answer
+    _leads_with(kb, question, lead)
 
 
 def test_an_english_question_naming_an_unknown_town_names_it_without_the_question_word(kb):
