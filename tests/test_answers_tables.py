@@ -47,7 +47,7 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 
 二、工业和收入
 
-全年全县规模以上工业增加值比上年增长7.8%。全年城镇新增就业7826人，完成年度目标的130.4%。全年发放创业担保贷款4.12亿元。全年一般公共预算收入21.36亿元，增长4.4%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
+全年全县规模以上工业增加值比上年增长7.8%。全年城镇新增就业7826人，完成年度目标的130.4%。全年发放创业担保贷款4.12亿元。全县城乡低保对象1268户、2031人，累计发放低保金1547.3万元。全年一般公共预算收入21.36亿元，增长4.4%。全年全县居民人均可支配收入33827元，比上年增长6.3%。按常住地分，城镇居民人均可支配收入43652元，增长5.2%；农村居民人均可支配收入23186元，增长6.9%。
 
 三、贸易
 
@@ -56,6 +56,21 @@ BULLETIN = """临水县2022年国民经济和社会发展统计公报
 四、旅游
 
 全年全县接待游客856.3万人次，比上年增长11.4%。其中，乡村旅游接待游客412.6万人次，增长14.8%。
+"""
+
+
+WATER = """石桥县水利局2024年法治政府建设年度报告
+
+一、严格规范公正文明执法
+
+全年开展水政执法巡查186次，查处水事违法案件19起，结案18起；作出行政处罚决定15件，罚没款23.6万元。
+
+二、深入开展普法宣传
+
+开展“世界水日”“中国水周”普法宣传活动12场，发放宣传资料4300份。
+
+石桥县水利局
+2025年1月22日
 """
 
 
@@ -88,6 +103,7 @@ def kb(tmp_path_factory, encoder):
     (corpus / "forestry-2023.txt").write_text(DISCLOSURE, encoding="utf-8")
     (corpus / "linshui-2022.txt").write_text(BULLETIN, encoding="utf-8")
     _work_report(corpus / "qiaotou-2023.docx")
+    (corpus / "water-2024.txt").write_text(WATER, encoding="utf-8")
     return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("tables-index"),
                                        feedback_path=tmp_path_factory.mktemp("fb") / "feedback.jsonl"))
 
@@ -132,6 +148,7 @@ def test_a_whole_is_answered_before_its_parts(kb, question, lead):
     ("临水县2022年全县经济总量一共是多少亿元？", "386.52亿元"),  # 经济总量: 地区生产总值, not 邮政业务总量
     ("临水县累计建成了多少个5G基站？", "651个：“全年新建5G基站208个，累计建成651个”"),  # 5G基站 said once for both
     ("临水县2022年新建了多少个5G基站？", "208个"),
+    ("临水县有多少户低保家庭？", "1268户"),  # households are counted in 户
     ("临水县农民每人平均可支配收入是多少钱？", "23186元"),  # 农民: 农村居民, not all residents
     ("临水县居民人均可支配收入是多少？", "33827元"),
     ("临水县一年的消费品零售额加起来有多少？", "186.42亿元"),  # the 零售总额, not a part of it
@@ -169,6 +186,20 @@ def test_a_total_and_one_of_its_parts_asked_at_once_are_both_given(kb):
 def test_two_questions_in_one_message_are_both_answered_the_second_elliptical(kb):
     a = kb.ask("临水县城镇常住人口占常住人口的比重是多少？比一年前高了多少个百分点？")
     assert a.found and "52.36%" in a.answer and "1.08个百分点" in a.answer, a.answer
+
+
+def test_an_english_question_in_percentage_points_asks_how_far_the_rate_went_up(kb):
+    _leads_with(kb, "By how many percentage points did Linshui county's urbanization rate go up?",
+                "According to the Linshui county, 2022 report, 1.08 percentage points")
+
+
+def test_a_count_asked_in_everyday_words_the_encoder_vouches_for_is_answered(kb):
+    _leads_with(kb, "石桥县水利局2024年对违法的单位和个人一共开了多少件罚单？", "15件")  # 罚单: 行政处罚决定
+
+
+def test_a_kind_of_place_is_not_taken_for_a_place(kb):
+    a = kb.ask("小城镇建设投入了多少钱？")  # jieba tags 小城镇 as a name, as it does unknown towns
+    assert "没有加载" not in a.answer, a.answer
 
 
 def test_an_unknown_town_is_declined_even_when_its_name_looks_like_a_persons(kb):

@@ -162,3 +162,10 @@ def test_an_english_noun_for_people_is_counted_in_people():
 
     assert asked_units("How many river and lake chiefs has the county appointed?", "en") == ("人", "名")
     assert asked_units("How many notarial matters did the office handle?", "en") is None  # "matters" are no people
+
+
+def test_two_targets_asked_at_once_are_split_around_the_intent_word():
+    from reportqa.questions import split_question
+
+    first, second = split_question("桥头镇地区生产总值和农民人均可支配收入打算分别增长多少？", "zh")
+    assert first.endswith("地区生产总值打算增长多少") and second == "农民人均可支配收入打算增长多少"

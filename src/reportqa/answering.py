@@ -28,9 +28,9 @@ from .questions import (ZH_ALIASES, CN_NUM, INDICATORS_EN, MEASURES, MONEY_UNITS
                         SIZE_UNITS, Ask, Thing)
 
 # Numbers written in digits or Chinese numerals, with a measure word, a unit or a percent sign.
+UNIT = rf"%|亿美元|万美元|美元|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|小时|个月|[{MEASURES}]"
 QUANTITY = re.compile(
-    rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?P<scale>万亿|万|亿|千|百)?(?:余|多)?\s*"
-    rf"(?P<unit>%|亿美元|万美元|美元|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|小时|个月|[{MEASURES}])"
+    rf"(?P<num>\d[\d,.]*|[{CN_NUM}]{{1,6}})\s*(?P<scale>万亿|万|亿|千|百)?(?:余|多)?\s*(?P<unit>{UNIT})"
     r"(?:以上|左右|以内)?")
 DATE = re.compile(
     rf"(?:\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*[\d{CN_NUM}]{{1,2}}\s*月(?:\s*[\d{CN_NUM}]{{1,3}}\s*日)?)?"
@@ -218,7 +218,6 @@ def figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
             if own and earlier is not None and earlier.unit == unit and all(_is_verb(w) for w in words_of(own)):
                 own = earlier.subject  # "新建5G基站316个，累计建成742个": 742 counts 5G基站 too
             if not own:  # "比上年增长6.0%", "完成年度目标的102.3%": of what the figure before it measures
-                earlier = out[-1] if out else None
                 if earlier is not None:
                     own, per_capita = earlier.subject, earlier.per_capita or per_capita
                 else:
@@ -228,7 +227,7 @@ def figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
 
 
 CELL_SEPARATOR = re.compile(r"\t+| *[|｜] *")
-NUMBER_CELL = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>%|万元|亿元|元|人次|场次|个百分点|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?$")
+NUMBER_CELL = re.compile(rf"^(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>{UNIT})?$")
 UNIT_IN_HEADER = re.compile(r"单位[:：]\s*(万元|亿元|元|%|[^\s)）]{1,3})")
 TOTAL_COLUMN = re.compile(r"总计|合计|总数|小计")
 
@@ -479,8 +478,9 @@ class Answerer:
             # Chinese words must be in the sentence; English ones, matched through a dictionary, in the passage
             where = f"{text if query.lang == 'zh' else chunk.text} {chunk.section} {chunk.title}"
             figs = []
-            header = self._header_row(chunk, sent)
-            found = row_figures(text, header) if header is not None or cells(text) else []
+            row = cells(text) is not None
+            header = self._header_row(chunk, sent) if row else None
+            found = row_figures(text, header) if row else []
             if found:
                 parts = [(0, len(text))]  # a row is one clause
                 covs = [self.retriever.coverage(query, set(tokenize(f"{text} {header or ''}")))]
@@ -507,7 +507,7 @@ class Answerer:
             said = {f.clause: max(covs[f.clause], self.retriever.coverage(query, set(tokenize(
                 f"{text[parts[f.clause][0]:parts[f.clause][1]]} {f.subject}")))) for f in figs}
             best = max(said, key=lambda i: (said[i], -i))
-            fig = self._closest_figure(query, [f for f in figs if f.clause == best], row=cells(text) is not None)
+            fig = self._closest_figure(query, [f for f in figs if f.clause == best], row=row)
             guess = id(fig) in guessed
             facts = [fig.text]
             lo = hi = best
@@ -604,8 +604,7 @@ class Answerer:
         """A question naming no unit ("一共收了多少税", "进出口一共做了多少") takes an amount in
         money when the figure's own words are the thing asked: 税收收入162.79亿元."""
         return (ask.units is None and fig.unit in MONEY_UNITS and bool(ask.things) and fig.aspect == ask.aspect
-                and all(any(a and re.search("总?".join(map(re.escape, a)), fig.subject) for a in t.heads[0][1])
-                        for t in ask.things))
+                and all(any(a and _said_whole(a, fig.subject) for a in t.heads[0][1]) for t in ask.things))
 
     def _is_part(self, query, chunk, sent, text: str, fig: Figure) -> bool:
         """A figure given as a part of a whole ("其中，城镇常住人口…", "按常住地分，…；农村居民…") whose
@@ -636,8 +635,6 @@ class Answerer:
     def _header_row(self, chunk, sent) -> str | None:
         """The heading row of the table a row sits in: the nearest row above it with no figure in it
         ("指标\t单位\t目标\t完成\t完成率"), looked for up through the table, which a passage may cut."""
-        if cells(sent.text) is None:
-            return None
         above = chunk.text[:max(sent.start - chunk.start, 0)].split("\n")
         cid = chunk.chunk_id
         for _ in range(3):
@@ -652,12 +649,6 @@ class Answerer:
             if cid < 0 or self.index.chunks[cid].doc_id != chunk.doc_id:
                 return None
             above = self.index.chunks[cid].text.split("\n")
-        return None
-        off = sent.start - chunk.start
-        for line in reversed(chunk.text[:max(off, 0)].split("\n")[-12:]):
-            row = cells(line.strip())
-            if row and not any(NUMBER_CELL.match(line.strip()[a:b].strip()) for a, b in row):
-                return line.strip()
         return None
 
     # --- is this figure (or title) of the thing asked? ------------------------------------------
@@ -728,8 +719,8 @@ class Answerer:
         figure's words, a head followed by a rate is not the thing: "常住人口城镇化率" is a rate of
         the population, not the population."""
         at = [a for a in alts if a and a in subject]
-        if not at and lang == "zh" and len(word) >= 2:  # 零售额 is the 零售总额: 总 says it is the whole
-            m = re.search("总?".join(map(re.escape, word)), subject)
+        if not at and lang == "zh" and len(word) >= 2:
+            m = _said_whole(word, subject)
             at = [m.group(0)] if m else []
         if at:
             rest = subject[subject.rfind(at[0]) + len(at[0]):]
@@ -1038,6 +1029,11 @@ def _parallel(fig: Figure, figures: list[Figure]) -> list[str]:
                 and set(other) - set(own):
             out.append(g.subject)
     return out
+
+
+def _said_whole(word: str, text: str) -> re.Match | None:
+    """The word in the text, or with 总 inside it: 零售额 is the 零售总额, 总 saying it is the whole."""
+    return re.search("总?".join(map(re.escape, word)), text)
 
 
 def _is_indicator(word: str) -> bool:
