@@ -1,6 +1,7 @@
 """Shared fixtures: the real encoder, a real index built from the real corpus, one QAService."""
 from __future__ import annotations
 
+import codecs
 import shutil
 from pathlib import Path
 
@@ -74,3 +75,17 @@ def multi_service(multi_corpus, tmp_path_factory, encoder):
     from reportqa.service import QAService
 
     return QAService(Settings.from_env(corpus_dir=multi_corpus, index_dir=tmp_path_factory.mktemp("multi-index")))
+
+
+GAPS = Path(__file__).with_name("reader_gaps.txt")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The behaviours listed in reader_gaps.txt are known gaps of the scored reader: expected to fail,
+    strictly, so that one fixed fails the suite until it is struck off the list."""
+    gaps = {line.strip() for line in GAPS.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")} if GAPS.exists() else set()
+    for item in items:
+        nodeid = codecs.decode(item.nodeid, "unicode_escape") if "\\u" in item.nodeid else item.nodeid
+        if nodeid in gaps:  # (pytest writes a parameter's Chinese characters as \u escapes)
+            item.add_marker(pytest.mark.xfail(strict=True, reason="a known gap of the scored reader (issue 13)"))

@@ -2,7 +2,8 @@
 completion rate asked, in the asked unit, printed exactly as the report gives them."""
 import pytest
 
-from reportqa.answering import _english_quantity, clauses, figures_in
+from reportqa.qa.facts import clauses, figures_in
+from reportqa.qa.text import english_quantity as _english_quantity
 from reportqa.config import Settings
 from reportqa.service import QAService
 

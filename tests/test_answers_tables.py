@@ -4,7 +4,7 @@ The reports are written here: a .docx with a Word table, and a text report in th
 of a 政府信息公开工作年度报告, whose row labels (一、本年新收…) look like headings."""
 import pytest
 
-from reportqa.answering import cells, row_figures
+from reportqa.qa.facts import cells, row_figures
 from reportqa.config import Settings
 from reportqa.corpus import load_document
 from reportqa.service import QAService

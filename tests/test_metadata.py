@@ -26,9 +26,17 @@ def test_a_departments_report_is_about_its_county():
     assert (m.place, m.level, m.issuer, m.kind) == ("东坡县", "部门", "东坡县司法局", "工作总结")
 
 
-def test_a_work_report_without_a_year_covers_the_year_before_its_delivery():
-    m = _doc("dongpo-county-2024.txt")  # "——2025年1月8日在…会议上", reviewing 2024
-    assert (m.year, m.issued, m.kind, m.issuer) == (2024, "2025-01-08", "政府工作报告", "东坡县人民政府")
+def test_a_work_report_is_known_by_the_year_delivered_and_reviews_the_year_before():
+    m = _doc("dongpo-county-2024.txt")  # "——2025年1月8日在…会议上", reviewing 2024, planning 2025
+    assert (m.year, m.issued, m.kind, m.issuer) == (2025, "2025-01-08", "政府工作报告", "东坡县人民政府")
+    assert (m.reviews, m.plans) == (2024, 2025)
+    assert m.relative_years == {"last": 2024, "this": 2025, "next": 2026}
+
+
+def test_a_years_own_report_reviews_it_and_plans_the_next():
+    m = _doc("seed")  # 小河镇…关于2024年法治政府建设情况的报告, closing with 2025年…安排
+    assert (m.year, m.reviews, m.plans) == (2024, 2024, 2025)
+    assert m.relative_years == {"last": 2024, "this": 2024, "next": 2025}  # read the year after it
 
 
 def test_the_signature_names_the_higher_place():
@@ -61,3 +69,34 @@ def test_a_bad_sidecar_is_a_clear_error(tmp_path):
     (tmp_path / "r.meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(CorpusError, match="r.meta.json"):
         load_document(tmp_path / "r.txt")
+
+
+@pytest.mark.parametrize("title,head,place,level,short,english", [
+    ("2018年国务院政府工作报告", "各位代表：", "全国", "国家", "", "China"),
+    ("政府工作报告", "——2017年3月5日在第十二届全国人民代表大会第五次会议上", "全国", "国家", "", "China"),
+    ("2025年宁夏政府工作报告", "各位代表：", "宁夏回族自治区", "省", "宁夏", "Ningxia region"),
+    ("2025年北京市政府工作报告", "各位代表：", "北京市", "省", "北京", "Beijing"),  # a municipality is a province
+    ("2025年内蒙古自治区政府工作报告", "各位代表：", "内蒙古自治区", "省", "内蒙古", "Inner Mongolia region"),
+    ("2023年万载县国民经济和社会发展统计公报", "江西省宜春市万载县统计局", "万载县", "县", "万载", "Wanzai county"),
+])
+def test_real_places_have_their_level_short_name_and_english_name(title, head, place, level, short, english):
+    from reportqa.corpus import parse_document
+
+    m = parse_document(f"{title}\n{head}\n\n一、2024年工作回顾\n\n全年地区生产总值增长5%。\n", doc_id="x").meta
+    assert (m.place, m.level, m.short) == (place, level, short)
+    assert english in m.label("en")
+
+
+def test_a_provinces_one_character_name_is_one_of_its_names():
+    from reportqa.corpus import parse_document
+
+    m = parse_document("2025年广东省政府工作报告\n各位代表：\n\n一、2024年工作回顾\n\n增长。\n", doc_id="gd").meta
+    assert m.names() == ["广东省", "广东", "粤"]
+
+
+def test_a_speech_periods_come_from_its_dateline():
+    from reportqa.corpus import parse_document
+
+    text = "政府工作报告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n国务院总理　李克强\n各位代表：\n\n一、2016年工作回顾\n\n增长。\n"
+    m = parse_document(text, doc_id="china").meta
+    assert (m.year, m.reviews, m.plans, m.place) == (2017, 2016, 2017, "全国")

@@ -1,8 +1,8 @@
 """Reading what a question asks for, in both languages."""
 import pytest
 
-from reportqa.questions import (MONEY_UNITS, asked_aspect, asked_metadata, asked_things, asked_title_kind, asked_units,
-                                question_type, read_question, split_question, who_focus)
+from reportqa.qa.question import (MONEY_UNITS, asked_aspect, asked_metadata, asked_things, asked_title_kind, asked_units,
+                                question_type, read, split_question, who_focus)
 
 
 @pytest.mark.parametrize("question,lang,qtype", [
@@ -102,7 +102,7 @@ def test_who_focus():
 
 
 def test_read_question_collects_years():
-    ask = read_question(Q("What was the mediation success rate in 2023?", "en"), "quantity", {})
+    ask = read("What was the mediation success rate in 2023?", {}, "en", "quantity")
     assert ask.years == {"2023"} and ask.units == ("%", "个百分点")
 
 
@@ -123,7 +123,7 @@ def test_split_question_finds_two_facts_asked_at_once(question, lang, parts):
 
 
 def test_a_two_fact_question_reads_each_part_on_its_own():
-    ask = read_question(Q("白沙街道调解了多少件纠纷，成功率是多少？", "zh"), "quantity", {})
+    ask = read("白沙街道调解了多少件纠纷，成功率是多少？", {}, "zh", "quantity")
     assert ask.multi and ask.parts[0].units == ("件", "起", "例", "宗") and ask.parts[1].units == ("%", "个百分点")
 
 
@@ -158,14 +158,14 @@ def test_asked_title_kind_reads_which_kind_of_document_is_asked(question, lang, 
 
 
 def test_an_english_noun_for_people_is_counted_in_people():
-    from reportqa.questions import asked_units
+    from reportqa.qa.question import asked_units
 
     assert asked_units("How many river and lake chiefs has the county appointed?", "en") == ("人", "名")
     assert asked_units("How many notarial matters did the office handle?", "en") is None  # "matters" are no people
 
 
 def test_two_targets_asked_at_once_are_split_around_the_intent_word():
-    from reportqa.questions import split_question
+    from reportqa.qa.question import split_question
 
     first, second = split_question("桥头镇地区生产总值和农民人均可支配收入打算分别增长多少？", "zh")
     assert first.endswith("地区生产总值打算增长多少") and second == "农民人均可支配收入打算增长多少"

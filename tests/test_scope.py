@@ -1,7 +1,7 @@
 """Many reports in one knowledge base: questions are answered from the place and year they name."""
 import pytest
 
-from reportqa.scope import Scope
+from reportqa.qa.scope import Scope
 
 
 def test_question_naming_a_place_is_answered_from_that_place_only(multi_service):
@@ -86,7 +86,7 @@ def test_question_naming_no_place_says_which_report_answers(multi_service, quest
 
 def test_a_county_named_is_its_own_report_not_its_towns():
     from reportqa.corpus import parse_document
-    from reportqa.scope import Scoper
+    from reportqa.qa.scope import Scoper
 
     county = parse_document("云溪县2022年国民经济和社会发展统计公报\n\n一、综合\n\n全年接待游客320万人次。\n", doc_id="county")
     town = parse_document("青石镇2022年工作总结\n\n一、工作\n\n全年接待游客12万人次。\n\n云溪县青石镇人民政府\n\n2023年1月5日\n",

@@ -81,14 +81,16 @@ def test_milvus_lite_server_gives_the_same_answers_as_the_file(service, milvus_s
 
 
 def test_milvus_filters_by_report_and_year(multi_corpus, tmp_path, encoder):
-    from reportqa.scope import Scope
+    from reportqa.qa.scope import Scope
 
     s = Settings.from_env(corpus_dir=multi_corpus, index_dir=tmp_path / "index", store=str(tmp_path / "m.db"))
     svc = QAService(s, encoder=encoder)
     a = svc.ask("调解成功率是多少？", scope=Scope(place="松林乡", year=2023))
     assert a.found and a.answer.startswith("94%") and {c.doc for c in a.citations} == {"songlin-2023"}, a.answer
     b = svc.ask("How many petition visits did Xiaohe town receive in 2024?")
-    assert b.found and all(c.doc == "000_c02059fcca3304c1" for c in b.citations), b.citations
+    # passages speaking of 2024: the 2024 report's, and the 2023 report's plans for 2024
+    assert b.found and b.citations[0].doc == "000_c02059fcca3304c1", b.citations
+    assert all(c.doc in ("000_c02059fcca3304c1", "xiaohe-2023") for c in b.citations), b.citations
 
 
 def test_a_new_build_replaces_the_milvus_collection(milvus_file):

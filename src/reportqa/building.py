@@ -27,9 +27,11 @@ from .commitments import is_plan_section
 from .config import Settings
 from .corpus import corpus_files, load_document, strip_marker
 from .errors import CorpusError
-from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, file_hash, read_manifest, speaks_of
-from .lexical import Lexicon, build_translations, pinyin, tokenize
-from .scope import place_names_of
+from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, file_hash, read_manifest
+from .periods import passage_period, section_periods
+from .lexical import Lexicon, build_translations, tokenize
+from .places import romanise
+from .qa.scope import place_names_of
 from .store import Passages, writer
 
 log = logging.getLogger(__name__)
@@ -193,7 +195,7 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
         advance()
     for doc in docs:
         if not doc.meta.pinyin and doc.meta.short:
-            doc.meta = doc.meta.updated({"pinyin": pinyin(doc.meta.short)})
+            doc.meta = doc.meta.updated({"pinyin": romanise(doc.meta.short)})
 
     chunks: list[Chunk] = []
     lists: list[tuple[int, list[str], list[str], list[int], bool]] = []
@@ -202,8 +204,13 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
     for pos, doc in enumerate(docs):
         own = chunk_document(doc, settings.chunk_size, first_id=len(chunks))
         first: dict[tuple, int] = {}
+        sections = section_periods(doc)
         for c in own:
-            c.years = speaks_of(c, doc.meta.year)
+            if c.kind == "metadata":  # who delivered the 2017 report is asked with its year
+                c.years = {str(y) for y in (doc.meta.year, doc.meta.reviews, doc.meta.plans) if y}
+            else:
+                period = passage_period(sections.get(tuple(c.section_path)), c.section_path, c.text)
+                c.years, c.mode, c.span = {str(y) for y in period.years}, period.mode, period.span
             for k in range(1, len(c.section_path) + 1):
                 first.setdefault(tuple(c.section_path[:k]), c.chunk_id)
         chunks.extend(own)
@@ -265,15 +272,17 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
         np.save(tmp / "chunk_doc.npy", np.repeat(np.arange(len(docs), dtype=np.int32), np.diff(doc_chunks)))
         np.save(tmp / "doc_chunks.npy", np.array(doc_chunks, dtype=np.int64))
         np.save(tmp / "sentence_offsets.npy", np.array(sentence_offsets, dtype=np.int64))
-        by_year: dict[str, list[int]] = {}
+        by_year: dict[str, list[int]] = {}  # "2018": passages speaking of 2018; "2018:review", "2018:plan"
         for c in chunks:
             for y in c.years:
                 by_year.setdefault(y, []).append(c.chunk_id)
+                if c.mode:
+                    by_year.setdefault(f"{y}:{c.mode}", []).append(c.chunk_id)
         np.savez(tmp / "years.npz", **{y: np.array(ids, dtype=np.int64) for y, ids in by_year.items()})
         titles = [set(tokenize(d.title)) for d in docs]
         names = {n for d in docs for group in place_names_of(d.meta) for n in group}
         _write_json(tmp / "lexical.json", {"vocabulary": words, "translations": build_translations(set(vocab)),
-                                           "bridge_words": bridge, "spellings": {n: pinyin(n) for n in sorted(names)},
+                                           "bridge_words": bridge, "spellings": {n: romanise(n) for n in sorted(names)},
                                            "title_terms": sorted(set.intersection(*titles)) if titles else []})
         passages = Passages(vectors=np.load(tmp / "chunks.npy", mmap_mode="r"), texts=texts,
                             docs=np.repeat(np.arange(len(docs)), np.diff(doc_chunks)),
@@ -332,7 +341,7 @@ def _write_tables(directory: Path, docs, chunks: list[Chunk], lists) -> None:
         CREATE TABLE documents (pos INTEGER PRIMARY KEY, doc_id TEXT UNIQUE, title TEXT, path TEXT, text TEXT,
                                 meta TEXT, headings TEXT);
         CREATE TABLE chunks (id INTEGER PRIMARY KEY, doc INTEGER, section_path TEXT, start INTEGER, end INTEGER,
-                             kind TEXT, text TEXT, metadata TEXT, years TEXT);
+                             kind TEXT, text TEXT, metadata TEXT, years TEXT, period TEXT);
         CREATE TABLE lists (id INTEGER PRIMARY KEY, doc INTEGER, title_terms TEXT, labels TEXT, ids TEXT, plan INTEGER);
         CREATE TABLE list_terms (term TEXT, list INTEGER);
     """)
@@ -340,10 +349,10 @@ def _write_tables(directory: Path, docs, chunks: list[Chunk], lists) -> None:
                      ((i, d.doc_id, d.title, d.path, d.text, json.dumps(d.meta.to_dict(), ensure_ascii=False),
                        json.dumps(d.headings)) for i, d in enumerate(docs)))
     position = {d.doc_id: i for i, d in enumerate(docs)}
-    conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    conn.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      ((c.chunk_id, position[c.doc_id], json.dumps(c.section_path, ensure_ascii=False), c.start, c.end,
                        c.kind, c.text, json.dumps(c.metadata, ensure_ascii=False) if c.kind == "metadata" else None,
-                       " ".join(sorted(c.years))) for c in chunks))
+                       " ".join(sorted(c.years)), c.mode + ("*" if c.span else "")) for c in chunks))
     conn.executemany("INSERT INTO lists VALUES (?, ?, ?, ?, ?, ?)",
                      ((i, doc, json.dumps(terms, ensure_ascii=False), json.dumps(labels, ensure_ascii=False),
                        json.dumps(ids), int(plan)) for i, (doc, terms, labels, ids, plan) in enumerate(lists)))

@@ -30,7 +30,9 @@ class Chunk:
     end: int
     metadata: dict[str, str] = field(default_factory=dict)  # the report's header fields (metadata chunk only)
     kind: str = "text"  # "text" or "metadata"
-    years: set[str] = field(default_factory=set)  # the years it speaks of (index.speaks_of)
+    years: set[str] = field(default_factory=set)  # the years it speaks of (periods.passage_period)
+    mode: str = ""  # "review" (what was done), "plan" (what is to be done) or "" (periods.Period)
+    span: bool = False  # it speaks of a term of several years (过去五年, 十三五时期)
 
     @property
     def section(self) -> str:

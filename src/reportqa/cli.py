@@ -157,7 +157,7 @@ def list_reports(as_json, corpus, index) -> None:
 @index_option
 def ask(question, as_json, jsonl, doc, place, year, corpus, index) -> None:
     """Answer QUESTION, or every line of --jsonl FILE (lines may carry doc, place, year)."""
-    from .scope import Scope
+    from .qa.scope import Scope
 
     if jsonl is None:
         if question is None or not question.strip():
@@ -179,7 +179,7 @@ def ask(question, as_json, jsonl, doc, place, year, corpus, index) -> None:
 
 def _ask_lines(service, lines, scope) -> None:
     """The scorer's protocol: one JSON object out per line in, in order, flushed as it goes."""
-    from .scope import Scope
+    from .qa.scope import Scope
 
     for line in lines:
         if not line.strip():

@@ -145,14 +145,14 @@ def follow_up(items: list[dict], index, encoder, threshold: float = FOLLOW_UP_TH
     year N+1 loaded `followups` (the passages of those reports that report on it, best first) and
     `status` ("reported" or "not_mentioned"); other items are left without either."""
     metas = index.metas
-    by_place: dict[tuple[str, int], list[str]] = defaultdict(list)
+    by_place: dict[tuple[str, int], list[str]] = defaultdict(list)  # (place, the year a report reviews)
     for doc_id, meta in metas.items():
-        if meta.place and meta.year:
-            by_place[(meta.place, meta.year)].append(doc_id)
+        if meta.place and meta.reviews:
+            by_place[(meta.place, meta.reviews)].append(doc_id)
     todo = []
     for it in items:
-        meta = metas[it["doc"]]
-        later = by_place.get((meta.place, meta.year + 1), []) if meta.place and meta.year else []
+        meta = metas[it["doc"]]  # a plan for year P is reported on by the report reviewing P (periods.py)
+        later = by_place.get((meta.place, meta.plans), []) if meta.place and meta.plans else []
         if it["kind"] in FOLLOWED_UP and later:
             todo.append((it, later))
     if not todo:

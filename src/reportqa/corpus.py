@@ -358,16 +358,15 @@ def metadata_text(metadata: dict[str, str]) -> str:
 
 PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗", "州", "省")
 LEVELS = {"街道": "街道", "镇": "镇", "乡": "乡", "县": "县", "区": "区", "市": "市", "旗": "县", "州": "市", "省": "省"}
-LEVELS_EN = {"街道": "subdistrict", "镇": "town", "乡": "township", "县": "county", "区": "district",
-             "市": "city", "省": "province", "部门": "department"}
 PLACE_AT = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|县|区|市|旗|州|省)")
 # Words that end like a place but name none ("全县", "城乡", "乡镇").
 NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|镇|省)|(?:城乡|乡镇|县乡|市县|县区|区县)$")
 GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
 DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
 TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
+NATIONAL = re.compile(r"国务院|全国人民代表大会")  # how a national report names its author or its congress
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year anywhere: in a question, a heading, a passage
-YEAR_IN = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(?:年|－|-|—)?")
+YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年|－|-|—)?")
 ANY_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})")
 # Kinds of government report, most specific first.
 KINDS = [("统计公报", re.compile(r"统计公报|国民经济和社会发展")), ("政府工作报告", re.compile(r"政府工作报告")),
@@ -394,19 +393,27 @@ class DocMeta:
     pinyin: str = ""  # xiaohe: how English questions name it (filled at index build)
     parents: tuple[str, ...] = ()  # higher places named with it (浚县 for 浚县小河镇)
     level: str = ""  # 镇, 乡, 街道, 县, 区, 市, or 部门 for a department's report
-    year: int | None = None  # the year the report covers
+    year: int | None = None  # the year the report is known by: its title's (a speech's, the year delivered)
     issued: str = ""  # ISO date it was published or signed
     kind: str = ""  # 法治政府建设报告, 政府工作报告, 统计公报, 工作总结 …
     issuer: str = ""  # the issuing body
+    reviews: int | None = None  # the year whose results it reports (periods.report_years)
+    plans: int | None = None  # the year whose targets and tasks it sets, if any
 
-    FIELDS = ("place", "short", "pinyin", "parents", "level", "year", "issued", "kind", "issuer")
+    FIELDS = ("place", "short", "pinyin", "parents", "level", "year", "issued", "kind", "issuer", "reviews", "plans")
 
     def updated(self, values: dict) -> "DocMeta":
         """A copy with the given fields replaced (a sidecar or command-line override); a new
         place without a short form gets one derived from it."""
         known = {k: v for k, v in values.items() if k in self.FIELDS and v not in (None, "")}
-        if "year" in known:
-            known["year"] = int(known["year"])
+        for key in ("year", "reviews", "plans"):
+            if key in known:
+                known[key] = int(known[key])
+        if "year" in known and "reviews" not in known and self.reviews is not None and self.year is not None:
+            shift = known["year"] - self.year  # a year set by hand moves the periods with it
+            known["reviews"] = self.reviews + shift
+            if self.plans is not None and "plans" not in known:
+                known["plans"] = self.plans + shift
         if "parents" in known:
             known["parents"] = tuple(known["parents"])
         if "place" in known and "short" not in known:
@@ -416,32 +423,45 @@ class DocMeta:
         return _replace(self, **known)
 
     def names(self) -> list[str]:
-        """The Chinese names a question may use for this place."""
-        return [n for n in dict.fromkeys((self.place, self.short)) if len(n) >= 2]
+        """The Chinese names a question may use for this place: 广东省, 广东, 粤; 全国, 中国, 我国 …"""
+        from . import places
+
+        if self.place == places.NATIONAL:
+            return list(places.NATIONAL_ZH)
+        d = places.division(self.place) if self.level == "省" else None
+        abbreviation = [places.abbreviation(d)] if d is not None else []
+        return [n for n in dict.fromkeys((self.place, self.short)) if len(n) >= 2] + [a for a in abbreviation if a]
+
+    @property
+    def relative_years(self) -> dict[str, int]:
+        """What last / this / next year mean asked of this report (periods.relative_years)."""
+        from .periods import relative_years
+
+        return relative_years(self.kind, self.reviews, self.plans)
 
     def label(self, lang: str = "zh") -> str:
         """'小河镇2024年' / 'Xiaohe town, 2024': how an answer names the report it comes from; a
         department's report is named by the department ('东坡县司法局2024年')."""
+        from . import places
+
         body = self.issuer if self.level == "部门" and self.place and self.place in self.issuer else ""
         if lang == "zh":
             name = body or self.place
             return f"{name}{self.year}年" if self.year else name
-        suffix = next((s for s in PLACE_SUFFIXES if self.place.endswith(s)), "")
-        name = (self.pinyin.capitalize() + " " + LEVELS_EN.get(suffix, "")).strip() if self.pinyin else self.place
+        name = places.english_name(self.place, self.pinyin) if self.place else ""
         if body:
-            name = f"{body} ({name})"
-        return f"{name}, {self.year}" if self.year else name
+            name = f"{body} ({name})" if name else body
+        return f"{name}, {self.year}" if self.year and name else name or (str(self.year) if self.year else "")
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
 
 
 def short_place(place: str) -> str:
-    """小河镇 -> 小河, 白沙街道 -> 白沙; a one-character name keeps its suffix (浚县)."""
-    for suffix in PLACE_SUFFIXES:
-        if place.endswith(suffix) and len(place) - len(suffix) >= 2:
-            return place[: -len(suffix)]
-    return place
+    """小河镇 -> 小河, 宁夏回族自治区 -> 宁夏; a one-character name keeps its suffix (浚县)."""
+    from .places import short_name
+
+    return short_name(place)
 
 
 def place_chain(text: str) -> tuple[list[str], str]:
@@ -464,7 +484,9 @@ def iso_date(text: str) -> str:
 
 
 def describe(doc: Document) -> DocMeta:
-    """Place, level, year, issue date, kind and issuer from the title, header and signature."""
+    """Place, level, year, periods, issue date, kind and issuer from the title, header and signature."""
+    from . import periods, places
+
     md = doc.metadata
     chain, rest = [], ""
     for source in (doc.title, md.get("issuer", ""), md.get("byline", ""), md.get("source", "")):
@@ -472,16 +494,32 @@ def describe(doc: Document) -> DocMeta:
         if chain:
             break
     place = chain[-1] if chain else ""
+    heading = " ".join(md.get(k, "") for k in ("title", "subtitle", "byline", "issuer", "source"))
+    if not place and NATIONAL.search(heading):
+        place = places.NATIONAL  # 国务院政府工作报告, "在第十二届全国人民代表大会第五次会议上"
+    if not place:  # "2025年宁夏政府工作报告": a province or city named without its suffix
+        named = [places.division(n) for n in places.known_mentions(TITLE_LEAD.sub("", doc.title))]
+        named = [d for d in named if d is not None]
+        if named:
+            place = min(named, key=lambda d: len(d.code)).name
+    division = places.division(place) if place and place != places.NATIONAL else None
     level = ""
-    if place:
-        level = next(LEVELS[s] for s in PLACE_SUFFIXES if place.endswith(s))
+    if place == places.NATIONAL:
+        level = "国家"
+    elif place:
+        level = "省" if division is not None and division.level == "省" else \
+            next((LEVELS[s] for s in PLACE_SUFFIXES if place.endswith(s)), division.level if division else "")
         if not GOVERNMENT.match(rest) and DEPARTMENT.match(rest):
             level = "部门"  # 东坡县司法局: a department's report about its county
+    kind = next((name for name, pattern in KINDS if pattern.search(doc.title)), "")
+    delivered = periods.delivered_year(kind, doc.title, md)
     title_years = [int(y) for y in YEAR_IN.findall(doc.title)]
     issued = iso_date(md.get("published", "")) or iso_date(md.get("signed", "")) or iso_date(md.get("subtitle", ""))
     if title_years:
         year = title_years[0]
-    else:  # 政府工作报告 names no year: annual reports are issued early in the year after the one
+    elif delivered is not None:
+        year = delivered
+    else:  # a report naming no year: annual reports are issued early in the year after the one
         # they cover; otherwise the year the text speaks of most, not after its issue
         limit = int(issued[:4]) if issued else 9999
         counts: dict[int, int] = {}
@@ -492,15 +530,22 @@ def describe(doc: Document) -> DocMeta:
             year = limit - 1
         else:
             year = max(counts, key=lambda y: (counts[y], y)) if counts else None
-    kind = next((name for name, pattern in KINDS if pattern.search(doc.title)), "")
+    has_plans = any(periods.heading_mode(s.title, year) == "plan" for s in doc.root.children)
+    reviews, plans = periods.report_years(kind, year, delivered, has_plans)
     issuer = md.get("issuer") or md.get("source") or ""
     if not issuer and md.get("byline"):  # "东坡县人民政府县长贺立川": the body before the office
         m = re.match(r".*?(?:人民政府|政府|办事处|委员会|局)", md["byline"])
         issuer = m.group(0) if m else md["byline"]
+    if not issuer and place == places.NATIONAL:
+        issuer = "国务院"
     parents = chain[:-1]
     for other in (md.get("issuer", ""), md.get("source", "")):
         more, _ = place_chain(other)
         if not parents and len(more) > 1 and more[-1] == place:
             parents = more[:-1]  # the title says 小河镇, the signature 浚县小河镇人民政府
-    return DocMeta(place=place, short=short_place(place), parents=tuple(parents), level=level,
-                   year=year, issued=issued, kind=kind, issuer=issuer)
+    if not parents and division is not None:  # 万载县 lies in 宜春市, in 江西省 (when the report says so:
+        above = places.parents(division)  # two counties may share a name)
+        if any(n in doc.norm for p in above for n in (p, short_place(p))):
+            parents = above
+    return DocMeta(place=place, short=short_place(place) if place != places.NATIONAL else "", parents=tuple(parents),
+                   level=level, year=year, issued=issued, kind=kind, issuer=issuer, reviews=reviews, plans=plans)

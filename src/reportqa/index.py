@@ -13,7 +13,8 @@ Layout of `index/active/` (written by `building.build`, swapped in by rename):
     terms_*.npy, words_*.npy, idf.npy   the word matrix (lexical.Lexicon)
     words.npy            one vector per Chinese corpus word, for English words no dictionary knows
     lexical.json         the vocabulary, English->Chinese terms, title words, the words of words.npy
-    years.npz            the passages that speak of each year
+    years.npz            the passages that speak of each year ("2018"), and of it reviewing or planning it
+                         ("2018:review", "2018:plan"; periods.Period)
     passages.faiss       the FAISS store's index (the Milvus store keeps its collection in Milvus)
 
 Nothing of the passages is read into the heap at load: only the reports' metadata (for scoping),
@@ -45,8 +46,8 @@ from .store import Filter, describe, open_store
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7
-CHUNKER_VERSION = 10  # bump when the parser or chunker changes its output
+FORMAT_VERSION = 8
+CHUNKER_VERSION = 11  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 HALF_FROM = 200_000  # passages from which vectors are stored as float16 (half the disk and memory)
 FAISS_FILE = "passages.faiss"
@@ -129,11 +130,12 @@ class Index:
     spellings: dict[str, str] = field(default_factory=dict)  # each place name's pinyin (小河 -> xiaohe)
     bridge_words: list[str] = field(default_factory=list)
     bridge_vectors: np.ndarray | None = None
-    years: dict[str, np.ndarray] = field(default_factory=dict)  # year -> passages speaking of it
+    years: dict[str, np.ndarray] = field(default_factory=dict)  # "2018", "2018:review" -> passages speaking of it
     store: object = None
 
     def __post_init__(self) -> None:
         self.position = {d: i for i, d in enumerate(self.doc_ids)}
+        self._coverage = None
         self._local = threading.local()
         self._chunks, self._docs, self._tokens = _LRU(8192), _LRU(64), _LRU(20_000)
         self._sentences = _LRU(8192)
@@ -157,16 +159,17 @@ class Index:
     def chunk(self, i: int) -> Chunk:
         return self._chunks.get(i, self._read_chunk)
 
-    COLUMNS = "id, doc, section_path, start, end, kind, text, metadata, years"
+    COLUMNS = "id, doc, section_path, start, end, kind, text, metadata, years, period"
 
     def _read_chunk(self, i: int) -> Chunk:
         return self._make_chunk(self.db().execute(f"SELECT {self.COLUMNS} FROM chunks WHERE id = ?", (i,)).fetchone())
 
     def _make_chunk(self, row) -> Chunk:
-        i, doc, path, start, end, kind, text, metadata, years = row
+        i, doc, path, start, end, kind, text, metadata, years, period = row
         doc_id = self.doc_ids[doc]
         return Chunk(i, doc_id, self.titles[doc_id], json.loads(path), text, start, end,
-                     json.loads(metadata) if metadata else {}, kind, set(years.split()) if years else set())
+                     json.loads(metadata) if metadata else {}, kind, set(years.split()) if years else set(),
+                     period.rstrip("*"), period.endswith("*"))
 
     def chunks_in(self, doc_id: str) -> list[Chunk]:
         """A report's passages, in order (one query)."""
@@ -210,14 +213,27 @@ class Index:
         return [{"doc": d, "title": self.titles[d], **self.metas[d].to_dict(), "passages": int(counts[i]),
                  "added": added.get(d, "")} for i, d in enumerate(self.doc_ids)]
 
-    def year_mask(self, years) -> np.ndarray:
-        """True for the passages that speak of any of the years."""
+    def year_mask(self, years, mode: str = "") -> np.ndarray:
+        """True for the passages that speak of any of the years (reviewing or planning it, when `mode`
+        is "review" or "plan")."""
         mask = np.zeros(len(self.chunk_doc), dtype=bool)
         for y in years:
-            ids = self.years.get(str(y))
+            ids = self.years.get(f"{y}:{mode}" if mode else str(y))
             if ids is not None:
                 mask[ids] = True
         return mask
+
+    def coverage(self) -> dict[str, dict[int, set[str]]]:
+        """Each report's years, with the modes its passages speak of them in ("" for a mention):
+        what scoping a question by its year looks at (computed once, from years.npz)."""
+        if self._coverage is None:
+            out: dict[str, dict[int, set[str]]] = {d: {} for d in self.doc_ids}
+            for key, ids in self.years.items():
+                year, _, mode = key.partition(":")
+                for pos in np.unique(self.chunk_doc[np.asarray(ids, dtype=np.int64)]):
+                    out[self.doc_ids[int(pos)]].setdefault(int(year), set()).add(mode)
+            self._coverage = out
+        return self._coverage
 
     def chunk_mask(self, doc_ids) -> np.ndarray:
         """True for the passages of the given reports (each report's passages are contiguous)."""
@@ -264,15 +280,6 @@ def _random_access(array: np.ndarray) -> None:
     mapped = getattr(array, "_mmap", None)
     if mapped is not None and hasattr(mapped, "madvise"):
         mapped.madvise(mmap.MADV_RANDOM)
-
-
-def speaks_of(chunk: Chunk, report_year: int | None) -> set[str]:
-    """The years a passage speaks of: those in its text and headings, and its report's year unless
-    its headings name another ("四、2025年工作安排" speaks of 2025, not of the 2024 it is filed under)."""
-    years = set(YEAR.findall(f"{chunk.section} {chunk.text}"))
-    if report_year and not set(YEAR.findall(chunk.section)) - {str(report_year)}:
-        years.add(str(report_year))
-    return years
 
 
 def expected_model_id(model: str) -> str:

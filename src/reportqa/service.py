@@ -8,16 +8,18 @@ import logging
 import re
 import time
 
-from .answering import Answer, Answerer, Citation
-from .corpus import strip_marker
-from .questions import question_type, read_question
+from . import index as index_store
 from .config import Settings
+from .corpus import strip_marker
 from .embedding import Encoder
 from .errors import QuestionError
-from . import index as index_store
 from .lexical import language
-from .retrieval import Retriever
-from .scope import Scope, Scoper
+from .qa.answer import Answer, Citation
+from .qa.candidates import PASSAGES
+from .qa.question import question_type, read
+from .qa.reader import Reader
+from .qa.retrieval import Retriever
+from .qa.scope import Scope, Scoper
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,9 @@ class QAService:
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")
-        self.scoper = Scoper(self.index.metas, self.index.spellings)
-        self.retriever = Retriever(self.index, self.encoder, self.scoper.place_names())
-        self.answerer = Answerer(self.index, self.retriever)
+        self.scoper = Scoper(self.index.metas, self.index.spellings, self.index.coverage())
+        self.retriever = Retriever(self.index, self.encoder, self.scoper.place_names(), self.scoper.place_words())
+        self.reader = Reader(self.index, self.retriever)
         for question in ("2024年开展了多少次活动？", "What is the name of the head?") if warm_up else ():
             self.ask(question)  # load jieba's dictionaries now, not during the first user's question
 
@@ -82,35 +84,52 @@ class QAService:
         if not scoped.docs:  # a place or year no loaded report covers: say so, cite nothing
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
-        mask = self.index.chunk_mask(scoped.docs) if len(scoped.docs) < len(self.index.doc_ids) else None
+        query, question_read, hits = self.search(q, lang, qtype, previous, scoped)
+        reading = self.reader.read(query, hits, question_read, scoped.years, scoped.mode, scoped.docs)
+        order = [cid for cid in reading.order if query.allows(cid)]
+        text = reading.text
+        if reading.found and order and len(self.index.doc_ids) > 1:
+            text = self._name_report(text, order[0], lang)
+        scores = {h.chunk_id: h.score for h in hits}
+        citations = [self._citation(cid, float(scores.get(cid, 0.0)), reading.quotes.get(cid))
+                     for cid in order[: self.settings.top_k]]
+        why = reading.winner.explain(self.reader.weights.weights)[:6] if reading.winner is not None else []
+        return Answer(question=q, found=reading.found, answer=text, citations=citations, lang=lang,
+                      qtype=question_read.qtype if question_read.qtype == "name" else qtype,
+                      latency_ms=(time.perf_counter() - t0) * 1000, id=id, why=why)
+
+    def search(self, q: str, lang: str, qtype: str, previous: str | None, scoped):
+        """The question read, its query and the passages retrieved for it, within its scope: its reports,
+        and the passages speaking of its years (in the mode asked, when some do)."""
+        index = self.index
+        mask = index.chunk_mask(scoped.docs) if len(scoped.docs) < len(index.doc_ids) else None
         year_applies = False
         if scoped.years:  # "2024年…" is not answered from the section about 2025's plans
-            of_year = self.index.year_mask(scoped.years) & (True if mask is None else mask)
+            within = True if mask is None else mask
+            # a target asked is searched in the plans; a result among all that speak of the year, where
+            # the reader tells a result from a target (a mention in the plans may be the result)
+            of_year = index.year_mask(scoped.years, "plan" if scoped.mode == "plan" else "") & within
+            if not of_year.any():
+                of_year = index.year_mask(scoped.years) & within
             year_applies = bool(of_year.any())
             mask = of_year if year_applies else mask
-        year = self.scoper.latest_year(scoped.docs)
+        year = next(iter(scoped.years)) if len(scoped.years) == 1 else None
         query = self.retriever.analyse(q, lang, year)
-        names_nothing = not query.known_terms(self.index)
+        names_nothing = not query.known_terms(index)
+        text = q
         if previous and (FOLLOW_UP.match(q) or names_nothing):
             # A follow-up: "那调解成功率呢？" asks what the previous question asked; "and in 2025?"
             # names nothing the report knows, so it borrows the previous question's subject too.
             if qtype == "fact":  # "那调解成功率呢？" names a figure itself, whatever was asked before
                 qtype = "quantity" if FIGURE_NOUN.search(q) else question_type(previous, language(previous))
             if names_nothing:
-                query = self.retriever.analyse(f"{previous} {q}", lang, year)
-        query.where = self.index.filter(mask, scoped.docs if mask is not None else None,
-                                        scoped.years if mask is not None and year_applies else None)
-        hits, scores = self.retriever.search(query, max(self.settings.top_k, Answerer.PASSAGES))
-        ask = read_question(query, qtype, query.translations or self.index.translations)
-        ask.years = {str(y) for y in scoped.years}  # years named, not those read from 去年/明年
-        found, text, order, quotes = self.answerer.answer(query, hits, ask)
-        order = [cid for cid in order if query.allows(cid)]
-        if found and order and len(self.index.doc_ids) > 1:
-            text = self._name_report(text, order[0], lang)
-        citations = [self._citation(cid, float(scores.get(cid, 0.0)), quotes.get(cid))
-                     for cid in order[: self.settings.top_k]]
-        return Answer(question=q, found=found, answer=text, citations=citations, lang=lang,
-                      qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+                text = f"{previous} {q}"
+                query = self.retriever.analyse(text, lang, year)
+        query.where = index.filter(mask, scoped.docs if mask is not None else None,
+                                   scoped.years if mask is not None and year_applies else None)
+        hits, _ = self.retriever.search(query, max(self.settings.top_k, PASSAGES))
+        question_read = read(query.text, query.translations or index.translations, lang, qtype)
+        return query, question_read, hits
 
     def _name_report(self, text: str, chunk_id: int, lang: str) -> str:
         """Every answer from a knowledge base of several reports names the report it comes from."""

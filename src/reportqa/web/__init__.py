@@ -14,7 +14,7 @@ part of the staff app; the public API is `POST /api/ask` and the OpenAI-compatib
 
 Scope: `POST /api/ask` and the Gradio `/ask` endpoint take optional `doc`, `place` and `year`
 (a widget pinned to its town sends `place`); `/commitments` and `/api/commitments` take
-`place`, `year` and `kind`. A place is matched as `reportqa.scope.Scope` matches it (full name,
+`place`, `year` and `kind`. A place is matched as `reportqa.qa.scope.Scope` matches it (full name,
 short form or pinyin).
 """
 from __future__ import annotations
@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..errors import ReportQAError
-from ..scope import Scope
+from ..qa.scope import Scope
 from . import openai
 from .auth import Accounts, login_routes, staff_name
 from .engine import Engine

@@ -20,7 +20,7 @@ from ..commitments import CommitmentBook
 from ..config import Settings
 from ..errors import ReportQAError
 from ..feedback import FeedbackStore, Recorded, citation_summary, now
-from ..scope import Scope
+from ..qa.scope import Scope
 from . import reload
 
 log = logging.getLogger(__name__)

@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import ReportQAError
-from ..scope import Scope
+from ..qa.scope import Scope
 from .sources import citation_link, marked, plain_text, section_label
 
 MODEL = "reportqa"

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from .. import feedback
 from ..errors import ReportQAError
-from ..scope import Scope
+from ..qa.scope import Scope
 from .html import browse_html, commitments_html, render_answer, render_error, render_question
 
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",

@@ -25,17 +25,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .index import Index
-from .questions import INDICATORS_EN, ZH_ALIASES
-from .store import Filter
-from .store.base import top_k
-from .lexical import english_words, language, tokenize, translate
+from ..index import Index
+from ..lexical import english_words, language, tokenize, translate
+from ..store import Filter
+from ..store.base import top_k
+from .question import INDICATORS_EN, ZH_ALIASES
 
-# Relative years and their distance from the year a report covers. People ask about a report in
-# the year after it: "last year" / 去年 asked of a 2024 report means 2024, not 2023.
-RELATIVE_YEARS = [(re.compile(r"\b(?:in |for )?next year\b|明年|来年|下一年", re.I), 1),
-                  (re.compile(r"\b(?:in |for )?this year\b|今年|本年度?", re.I), 0),
-                  (re.compile(r"\b(?:in |for )?last year\b|去年|上一年", re.I), 0)]
+# Relative years, named as the year the scoper read them as (去年 asked of a 2025 speech: 2024).
+RELATIVE_YEARS = re.compile(r"\b(?:in |for )?(?:next|this|last) year\b|明年|来年|下一年|今年|本年度?|去年|上一年(?!末|底)", re.I)
 LEXICAL_WEIGHT = 0.5  # dense cosine and term share both lie in 0..1
 CANDIDATES = 300  # passages proposed by each of the store's two searches
 # An English word no dictionary sense links to the corpus stands for the corpus words the multilingual
@@ -44,6 +41,11 @@ CANDIDATES = 300  # passages proposed by each of the store's two searches
 # 0.64) as well as some right words (notarial -> 公证 0.64), which stay untranslated.
 BRIDGE_SIMILARITY = 0.7
 BRIDGE_MARGIN = 0.03  # a second word as near as the first stands for it too (处罚 / 处罚法)
+# A dictionary's senses of an English word, weighed by how near the encoder puts each to the word: "china"
+# is 中国 (0.85), hardly 东北 (0.40, "Northeast China"); senses below SENSE_FLOOR are dropped (the
+# nearest is always kept), and the corpus words nearest the word join them when near enough.
+SENSE_FLOOR = 0.45
+SENSES = 8
 
 
 @dataclass
@@ -55,6 +57,8 @@ class Query:
     terms: dict[str, list[str]] = field(default_factory=dict)
     where: Filter = field(default_factory=Filter)  # the reports and years it may be answered from
     translations: Mapping[str, list[str]] = field(default_factory=dict)  # English word -> corpus words
+    # English terms: how near each corpus word standing for the term is to it (0..1; Chinese terms: 1)
+    senses: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def scope(self) -> np.ndarray | None:
@@ -78,22 +82,22 @@ class Hit:
 
 
 class Retriever:
-    def __init__(self, index: Index, encoder, place_names: set[str] = frozenset()) -> None:
+    def __init__(self, index: Index, encoder, place_names: set[str] = frozenset(),
+                 place_words: set[str] = frozenset()) -> None:
         self.index = index
         self.encoder = encoder
         # Words of every report's title (the town, the year, the topic) name the context of every
         # passage, not what a question asks about; they count for no passage over another. So do
         # the names of the places: a question naming one is scoped to its reports already.
         self.context_terms = set(index.title_terms) | {t for name in place_names for t in tokenize(name)}
-        # The year the reports are about (the latest, when several): what "next year" counts from.
-        years = [m.year for m in index.metas.values() if m.year]
-        self.subject_year = max(years) if years else None
+        self.place_words = set(place_words)  # English names of the places ("songlin", "china"): context too
+        self.word_row = {w: i for i, w in enumerate(index.bridge_words)}
 
     def analyse(self, question: str, lang: str | None = None, year: int | None = None) -> Query:
-        """Embed the question and find its terms; lang defaults to the question's own language;
-        relative years count from `year` (the scoped reports' year), else the latest report's."""
+        """Embed the question and find its terms; lang defaults to the question's own language; a
+        relative year (去年, next year) is searched as `year`, the year the scoper read it as."""
         lang = lang or language(question)
-        question = self.absolute_years(question, year or self.subject_year)
+        question = self.absolute_years(question, year)
         translations: Mapping[str, list[str]] = self.index.translations
         unknown: list[str] = []
         if lang == "zh":
@@ -103,21 +107,52 @@ class Retriever:
                     terms[alias] = [alias, said]
         else:
             vocab = self.index.lexicon.vocab  # an English word the corpus itself uses stands for itself
-            words = english_words(question)
+            words = [w for w in english_words(question) if w not in self.place_words]
             proper = {w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", question)}  # Meilin: a name
-            unknown = list(dict.fromkeys(w for w in words if w not in vocab and w not in proper and len(w) > 2
-                                         and not translate([w], translations)[w]))
-        vectors = self.encoder.encode([question] + unknown)  # one call: the question and its unknown words
+            unknown = list(dict.fromkeys(w for w in words if len(w) > 2 and w not in vocab))
+        vectors = self.encoder.encode([question] + unknown)  # one call: the question and its words
+        senses: dict[str, dict[str, float]] = {}
         if lang != "zh":
-            translations = ChainMap(self.bridge(unknown, vectors[1:]), translations)
-            terms = {w: alts + ([w] if w in vocab else []) for w, alts in translate(words, translations).items()}
+            terms, senses = self.senses(words, unknown, vectors[1:], translations, proper)
+            translations = ChainMap({w: list(alts) for w, alts in terms.items()}, translations)
             low = question.lower()
             for pattern, zh in INDICATORS_EN:  # a statistical term's sense beats the dictionary's (grain: 粮食, not 颗粒)
                 for m in re.finditer(pattern, low):
                     for w in [w for w in terms if re.search(rf"\b{re.escape(w)}\b", m.group(0))]:
                         terms[w] = [zh] + [a for a in terms[w] if a != zh]
+                        senses.setdefault(w, {})[zh] = 1.0
+            for w in words:
+                if w in vocab:
+                    terms.setdefault(w, []).append(w)
+                    senses.setdefault(w, {})[w] = 1.0
         terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
-        return Query(question, lang, vectors[0], terms, translations=translations)
+        return Query(question, lang, vectors[0], terms, translations=translations, senses=senses)
+
+    def senses(self, words: list[str], encoded_words: list[str], encoded, translations,
+               proper: set[str]) -> tuple[dict[str, list[str]], dict[str, dict[str, float]]]:
+        """Each English word's corpus words (its dictionary senses and the words nearest it), weighed by
+        the encoder's cosine with the word; a name the dictionary lacks ("Meilin") stands for nothing."""
+        vectors = self.index.bridge_vectors
+        found = translate(words, translations)
+        at = {w: i for i, w in enumerate(encoded_words)}
+        terms, senses = {}, {}
+        near = self.bridge(encoded_words, encoded) if len(encoded_words) else {}
+        for w in dict.fromkeys(words):
+            alts = list(dict.fromkeys(found.get(w, []) + near.get(w, [])))
+            if w in at and vectors is not None and len(vectors):
+                v = encoded[at[w]]
+                scored = {a: float(np.asarray(vectors[self.word_row[a]], dtype=np.float32) @ v) if a in self.word_row
+                          else SENSE_FLOOR for a in alts}
+                kept = sorted(scored, key=lambda a: -scored[a])
+                kept = [a for a in kept if scored[a] >= SENSE_FLOOR][:SENSES] or kept[:1]
+                weights = {a: max(0.0, min(1.0, scored[a])) for a in kept}
+            else:
+                weights = {a: 1.0 for a in alts}
+            if not weights and w in proper:
+                continue
+            terms[w] = list(weights)
+            senses[w] = weights
+        return terms, senses
 
     def bridge(self, words: list[str], encoded: np.ndarray) -> dict[str, list[str]]:
         """English words no dictionary sense links to the corpus (and their vectors) -> the corpus words
@@ -136,15 +171,11 @@ class Retriever:
         return out
 
     @staticmethod
-    def absolute_years(question: str, subject_year: int | None) -> str:
-        """'next year' / '明年' asked of a 2024 report means 2025: name the year. 'last year' and
-        'this year' mean the report's own year: people ask in the year after a report covers."""
-        if subject_year is None:
+    def absolute_years(question: str, year: int | None) -> str:
+        """'去年' read as 2024 is searched as '2024年' ('in 2024')."""
+        if year is None:
             return question
-        for pattern, shift in RELATIVE_YEARS:
-            year = subject_year + shift
-            question = pattern.sub(f"{year}年" if language(question) == "zh" else f"in {year}", question)
-        return question
+        return RELATIVE_YEARS.sub(f"{year}年" if language(question) == "zh" else f"in {year}", question)
 
     def coverage(self, query: Query, tokens: set[str]) -> float:
         """IDF-weighted share of the question's terms found among tokens (0..1)."""

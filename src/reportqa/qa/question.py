@@ -1,26 +1,22 @@
-"""What a question asks: its type, and for figures the unit, the aspect and the thing counted.
+"""What a question asks, read once: its type, and for figures the unit, the aspect, the thing counted
+and the kind of statement (a result, a target, a figure over several years).
 
-Read once per question from its words, so that the answerer can refuse a fact
-of the wrong kind: a percentage for "how many", a count of disputes for "how
-many committees", a per-capita income for a total, a growth rate for a level,
-anything for "what is the name of" that is not a name. A question asking two
-things at once ("X和Y分别是多少", "how many X, and what share Y") is read as
-parts, each an Ask of its own.
+The reader scores every candidate fact against this reading: a percentage for "how many", a count of
+disputes for "how many committees", a per-capita income for a total, a growth rate for a level, a target
+for "how much did it grow", a five-year average for one year's growth all score low. A question asking two
+things at once ("X和Y分别是多少", "how many X, and what share Y") is read as parts, each a Question of
+its own.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .corpus import NOT_PLACES
-from .lexical import EN_STOPWORDS, translate, words_of
-
-CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株头卷块"
-MONEY_UNITS = ("元", "万元", "亿元", "美元", "万美元", "亿美元")
-RATE_UNITS = ("%", "个百分点")
+from ..corpus import NOT_PLACES
+from ..lexical import EN_STOPWORDS, language, translate, words_of
+from .facts import CN_NUM, MEASURES, MONEY_UNITS, RATE_UNITS
 # Units of size and amount, each a class of its own (a question in 公里 is never answered in 亩).
-SIZE_UNITS = ("平方公里", "平方米", "公里", "千米", "公顷", "亩", "吨", "立方米", "千瓦时", "千瓦")
+SIZE_UNITS = ("平方公里", "平方千米", "平方米", "公里", "千米", "公顷", "亩", "万吨", "吨", "立方米", "千瓦时", "千瓦", "标箱", "斤")
 MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "期", "回", "轮"), ("件", "起", "例", "宗"),
                    ("份", "本", "册"), ("个", "家", "所", "处", "座"), ("公里", "千米")]
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -40,7 +36,9 @@ QTYPE_PATTERNS_ZH = [
 QTYPE_PATTERNS_EN = [
     ("name", re.compile(r"\bname of\b|\bnamed\b|\bcalled\b|\btitle of\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bwhat day\b|\bwhat year\b", re.I)),
-    ("quantity", re.compile(r"\bhow (many|much|fast)\b|\b(percentage|proportion|rate|number of|population|gdp|budget"
+    ("quantity", re.compile(r"\bhow (many|much|fast|big|large|high|long|far)\b|\bin (?:yuan|us dollars|dollars|tonnes|tons"
+                            r"|kilometres|kilometers|hectares)\b|\bby how\b"
+                            r"|\b(percentage|proportion|rate|number of|population|gdp|budget"
                             r"|revenue|income|output|spending|expenditure|investment|amount|area|share|sales|turnover"
                             r"|deposits?|loans?|exports?|imports?|value added|profits?)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
@@ -152,7 +150,7 @@ PERSON_NOUN_EN = re.compile(r"chiefs|staff|officials|cadres|members|workers|stud
 # Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
 INDICATORS_EN = [
     (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per[- ]capita|per[- ]person|per[- ]head", "人均"),
-    (r"disposable income", "可支配收入"), (r"general public budget|general budget", "一般公共预算"),
+    (r"disposable income", "可支配收入"), (r"\beconomy\b|\beconomic (?:growth|output)\b", "生产总值"), (r"general public budget|general budget", "一般公共预算"),
     (r"value[- ]added|added value", "增加值"), (r"fixed[- ]assets? investment", "固定资产投资"),
     (r"retail sales", "零售"), (r"urbani[sz]ation", "城镇化"), (r"resident population|permanent population", "常住人口"),
     (r"registered population|household population", "户籍人口"), (r"unemployment", "失业"),
@@ -181,6 +179,24 @@ def asked_aspect(question: str, lang: str) -> str:
     if SHARE_CUE.search(text):
         return "share"
     return "level"
+
+
+COUNT_ASKED = re.compile(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:[{MEASURES}位回轮宗本册]|人次|场次)|\bhow many\b", re.I)
+
+
+def unit_strength(question: str, lang: str, aspect: str = "level") -> str:
+    """How sure the asked units are: 'named' (多少亿元, 几场, in yuan, a rate, a share, a completion),
+    'cue' (a word implying money or people: 收入, 投资, population), 'count' (how many, 多少件 with no
+    unit of its own), or '' (nothing says: "粮食总产量是多少", "What was the grain output")."""
+    if aspect in ("share", "completion") or RATIO_CUE.search(question) or _named_units(question, lang):
+        return "named"
+    if aspect == "growth":
+        return "cue"
+    if MONEY_CUE.search(question) or POPULATION_CUE.search(question):
+        return "cue"
+    if COUNT_ASKED.search(question):
+        return "count"
+    return ""
 
 
 def asked_units(question: str, lang: str, aspect: str = "level") -> tuple[str, ...] | None:
@@ -277,8 +293,9 @@ class Thing:
 INTENT_WORDS = frozenset("计划 打算 拟 预计 准备 力争 争取 将 要 还要".split())
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}(?:街道|镇|乡|县|区|市)(?!街道|镇|乡|县|区|市)")  # 江州市, not 江州
 # Everyday names of bulletin indicators and the names bulletins use (as INDICATORS_EN does for English).
-ZH_ALIASES = {"经济总量": "生产总值", "外贸": "进出口", "社零": "社会消费品零售", "固投": "固定资产投资",
+ZH_ALIASES = {"经济总量": "生产总值", "经济增速": "生产总值", "经济增长": "生产总值", "外贸": "进出口", "社零": "社会消费品零售", "固投": "固定资产投资",
               "规上工业": "规模以上工业", "财政收入": "一般公共预算收入", "城镇化水平": "城镇化率"}
+GENERIC_PLACE = re.compile(r"我国|全国|全省|全市|全县|全区|本省|本市|全镇|全乡")
 PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
 
 
@@ -309,8 +326,11 @@ def _zh_thing(phrase: str) -> Thing | None:
          if not re.fullmatch(r"[比了的是有在和与及高低多少增减]+", w)]
     while words and words[-1] in MEASURE_NOUNS:
         words = words[:-1]
+    words = [w for w in words if not GENERIC_PLACE.fullmatch(w)] or words  # 我国经济: the economy, of the scope
     if not words:
         return None
+    if words == ["经济"]:  # "我国经济增长了多少": the economy's size is its GDP, 生产总值
+        return Thing(whole, "zh", heads=[("经济", ["经济", "生产总值"])])
     alts = lambda w: [w] + [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值
     head = (words[-1], alts(words[-1]))
     alias = next((a for a in ZH_ALIASES if phrase.endswith(a) or phrase.endswith(a + "是")), None)
@@ -697,47 +717,97 @@ def _shared_tail(a: str, b: str) -> str:
     return ""
 
 
+# The kind of statement asked for: a target set ("目标", "计划", "要", "拟", "aim", "target", "quota"), a
+# result reached ("实际", "增长了多少", "actual"), or unsaid; and whether a figure over several years is
+# asked ("年均", "五年来", "the 13th Five-Year Plan"). Relative years are read against each report.
+PLAN_ASKED_ZH = re.compile(r"目标|预期|计划|打算|力争|争取|(?<![主需重只必])要(?!求)|(?<!即)将(?!近)|拟|准备|安排|部署|定的|设定"
+                           r"|提出|部署|预算")
+RESULT_ASKED_ZH = re.compile(r"实际|实现了|完成了|(?:增长|下降|减少|增加|提高|降低|上涨|上升|回落|涨)了")
+# "目标完成了吗", "did X meet its target": whether a target was met is told by the report reviewing the year
+MET_ASKED = re.compile(r"(?:完成|实现|达到|达成|兑现)[了没吗有]|(?:目标|任务)[^,，。?？]{0,6}(?:完成|实现)|\b(?:meet|met|hit|reach(?:ed)?"
+                       r"|achieve[d]?|beat|miss(?:ed)?|fulfil(?:l?ed)?)\b[^?]*\b(?:target|goal|plan)", re.I)
+PLAN_ASKED_EN = re.compile(r"\b(?:targets?|targeted|aim(?:s|ed|ing)?|goals?|plan(?:s|ned|ning)?|expect(?:s|ed)?|projected"
+                           r"|set (?:for|to|a|an|the)|will|would|intend(?:s|ed)?|pledge[sd]?|promise[sd]?|quota|budget(?:ed)?"
+                           r"|earmark(?:ed)?|allocate[sd]?|proposed?|going to)\b", re.I)
+RESULT_ASKED_EN = re.compile(r"\b(?:actual(?:ly)?|in the end|achieved|reached|real)\b", re.I)
+SPAN_ASKED = re.compile(r"年均|平均每年|每年平均|五年|累计|以来|期间|时期|十[一二三四五六七八九]?五|\d{4}\s*年?\s*(?:到|至|—|-|－)\s*\d{4}"
+                        r"|\baverage annual\b|\bannual average\b|\ba year on average\b|\bon average\b.*\byear|\bfive[- ]year"
+                        r"|\bcumulative|\bin total over\b|\bbetween \d{4} and \d{4}|\bfrom \d{4} to \d{4}|\d{4}\s*[-–]\s*\d{4}", re.I)
+RELATIVE_ZH = [("next", re.compile(r"明年|来年|下一年")), ("this", re.compile(r"今年|本年度?|当年")),
+               ("last", re.compile(r"去年|上一?年(?!末|底|度)"))]
+RELATIVE_EN = [("next", re.compile(r"\bnext year\b", re.I)), ("this", re.compile(r"\bthis year\b|\bthis year's\b", re.I)),
+               ("last", re.compile(r"\blast year\b|\bthe past year\b|\bthe previous year\b", re.I))]
+
+
+def asked_mode(question: str, lang: str) -> str:
+    """'plan' when a target or plan is asked, 'result' when what was achieved is (or whether a target was
+    met), '' when neither is said."""
+    if MET_ASKED.search(question):
+        return "result"
+    plan = (PLAN_ASKED_ZH if lang == "zh" else PLAN_ASKED_EN).search(question)
+    if plan:
+        return "plan"
+    return "result" if (RESULT_ASKED_ZH if lang == "zh" else RESULT_ASKED_EN).search(question) else ""
+
+
+def relative_year(question: str, lang: str) -> str | None:
+    """'last', 'this' or 'next' for 去年 / 今年 / 明年 (last / this / next year), else None."""
+    for name, pattern in (RELATIVE_ZH if lang == "zh" else RELATIVE_EN):
+        if pattern.search(question):
+            return name
+    return None
+
+
 @dataclass
-class Ask:
+class Question:
     """A question read for what a fitting answer must hold."""
 
     qtype: str  # quantity, when, who, name, list, why, yesno or fact
+    lang: str = "zh"
     units: tuple[str, ...] | None = None  # for quantities: the units allowed (None: any count)
+    unit_strength: str = ""  # how sure those units are: named, cue, count or "" (unit_strength)
     aspect: str = "level"  # for quantities: level, growth, share or completion
     per_capita: bool = False  # for quantities: a per-capita value (人均…元), and only then
     things: list[Thing] = field(default_factory=list)  # what a figure (or title) must be about
     focus: list[str] = field(default_factory=list)  # who-questions: the role asked about
-    years: set[str] = field(default_factory=set)  # years a passage must speak of
+    years: set[str] = field(default_factory=set)  # years named ("2018"), or read from 去年 against the report
+    relative: str | None = None  # last, this or next year, as the question says it
+    mode: str = ""  # plan (a target asked), result (what was achieved), or unsaid
+    span: bool = False  # a figure over several years is asked (年均, 五年来)
     metadata: tuple[str, ...] = ()  # header fields asked for (who issued the report, when)
     title_kinds: tuple[str, ...] | None = None  # asks a document's name in 《》: the kinds that fit
     plans: bool = False  # asks for a report's plans as a whole (its plans section's parts)
     claim: Claim | None = None  # yes/no: the figure the question states ("at least four sessions")
-    count: "Ask | None" = None  # yes/no with a claim: the question asked as a count, to find the figure
+    count: "Question | None" = None  # yes/no with a claim: the question asked as a count, to find the figure
     text: str = ""  # the question (or this part of it)
-    parts: list["Ask"] = field(default_factory=list)  # two facts asked at once: one Ask each
+    parts: list["Question"] = field(default_factory=list)  # two facts asked at once: one Question each
 
     @property
     def multi(self) -> bool:
         return len(self.parts) > 1
 
 
-def read_question(query, qtype: str, translations: dict[str, list[str]]) -> Ask:
-    """The Ask of a retrieval Query (its text and language) whose type is already known."""
-    ask = _read(query.text, query.lang, qtype, translations)
-    parts = split_question(query.text, query.lang)
-    if len(parts) > 1 and not ask.metadata:
+def read(text: str, translations: dict[str, list[str]], lang: str | None = None, qtype: str | None = None) -> Question:
+    """Read a question once: its type, what it asks and its parts."""
+    lang = lang or language(text)
+    qtype = qtype or question_type(text, lang)
+    question = _read(text, lang, qtype, translations)
+    parts = split_question(text, lang)
+    if len(parts) > 1 and not question.metadata:
         for part in parts:
-            ptype = question_type(part, query.lang)
+            ptype = question_type(part, lang)
             if ptype in ("fact", "list", "yesno") and qtype == "quantity":
                 ptype = "quantity"  # "…，成功率呢": the part keeps the question's type
-            sub = _read(part, query.lang, ptype, translations)
+            sub = _read(part, lang, ptype, translations)
             if ptype == "quantity" and sub.units is None and sub.aspect == "level" and not sub.things:
-                sub.units = ask.units  # "分别是多少" shares its unit with the whole
-            ask.parts.append(sub)
-    return ask
+                sub.units = question.units  # "分别是多少" shares its unit with the whole
+            sub.years = sub.years or question.years
+            sub.mode = sub.mode or question.mode
+            question.parts.append(sub)
+    return question
 
 
-def _read(text: str, lang: str, qtype: str, translations) -> Ask:
+def _read(text: str, lang: str, qtype: str, translations) -> Question:
     class _Q:  # asked_things reads only these two fields
         pass
     q = _Q()
@@ -755,16 +825,20 @@ def _read(text: str, lang: str, qtype: str, translations) -> Ask:
     claim = (asked_claim(text, lang) or implied_claim(text, lang)) if qtype == "yesno" else None
     if qtype == "yesno":
         things = [t for t in [asked_yes_no_thing(text, lang, translations)] if t]
-    return Ask(qtype=qtype,
-               units=asked_units(text, lang, aspect) if quantity else None,
-               aspect=aspect,
-               per_capita=quantity and bool(PER_CAPITA_CUE.search(text)),
-               things=things,
-               focus=who_focus(text) if qtype == "who" and lang == "zh" else [],
-               years=set(YEAR.findall(text)),
-               metadata=metadata,
-               title_kinds=title_kinds,
-               plans=qtype == "list" and plans,
-               claim=claim,
-               count=_read(claim.text, lang, "quantity", translations) if claim else None,
-               text=text)
+    return Question(qtype=qtype, lang=lang,
+                    units=asked_units(text, lang, aspect) if quantity else None,
+                    unit_strength=unit_strength(text, lang, aspect) if quantity else "",
+                    aspect=aspect,
+                    per_capita=quantity and bool(PER_CAPITA_CUE.search(text)),
+                    things=things,
+                    focus=who_focus(text) if qtype == "who" and lang == "zh" else [],
+                    years=set(YEAR.findall(text)),
+                    relative=relative_year(text, lang),
+                    mode=asked_mode(text, lang),
+                    span=bool(SPAN_ASKED.search(text)),
+                    metadata=metadata,
+                    title_kinds=title_kinds,
+                    plans=qtype == "list" and plans,
+                    claim=claim,
+                    count=_read(claim.text, lang, "quantity", translations) if claim else None,
+                    text=text)

@@ -1,0 +1,166 @@
+"""The periods a report covers, and the period each of its passages speaks of.
+
+A government work report delivered in year D reviews D-1 ("一、2017年工作回顾", "过去一年") and
+sets the targets and tasks of D ("今年发展的主要预期目标是…"); some also review a five-year term
+("过去五年") or present a five-year plan ("十三五"). A statistical bulletin reports its year and
+plans nothing. A town's annual report (法治政府建设报告, 工作总结) reports its year and may close
+with plans for the next ("下一步工作打算"). So a report has a year it reviews and a year it plans
+(`DocMeta.reviews`, `DocMeta.plans`, computed here from its kind, title and dateline, and
+overridable by the sidecar), and each passage speaks of a period in a mode:
+
+- ``review``: what was done (its report's reviewed year, or the term its heading names);
+- ``plan``: what is to be done (the planned year, or the plan period its heading names);
+- ``""``: neither is said (a preface, a glossary).
+
+The mode of a section comes from its own heading (回顾, 成效 / 安排, 任务, 目标 / a year after
+the reviewed one) or, for a top-level heading that says neither ("三、把改革开放扎实推向纵深"), from
+the top-level section before it: reports review first and plan after. Inner headings only say
+what an outer one left open: "（一）推动重要领域改革取得新突破" under "三、2014年重点工作" is a plan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+PLAN_HEADING = re.compile(r"安排|计划|打算|任务|目标|建议|展望|思路|部署|重点工作|下一步|今后|总体要求|工作重点|政策取向"
+                          r"|努力方向|谋划|民生实事|惠民实事|实事项目|重点项目")
+REVIEW_HEADING = re.compile(r"回顾|过去|成绩|成效|进展|总结|取得|完成情况|工作情况|主要工作|做法|回眸|基本情况")
+NEUTRAL_HEADING = re.compile(r"名词解释|注释|附录|说明$")  # a glossary neither reviews nor plans
+MULTI_HEADING = re.compile(r"五年|年来|以来|时期|期间|十[一二三四五六七八九]?五")
+# 十三五 is the 13th five-year plan: 2016-2020 (plans have run in steps of five years since the third, 1966-1970).
+FIVE_YEAR_PLAN = re.compile(r"[“\"]?(十[一二三四五六七八九]?|[三四五六七八九])五[”\"]?(?:规划|计划|时期|期间|以来)?")
+CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
+SPEECH_KINDS = ("政府工作报告",)  # delivered to a congress early in the year they plan
+DATELINE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The years a passage speaks of, and whether it reviews or plans them."""
+
+    years: frozenset[int]
+    mode: str = ""  # "review", "plan" or ""
+    span: bool = False  # several years at once: a five-year term or plan
+
+
+def plan_number(text: str) -> int | None:
+    """十三五 -> 13, 十五 -> 10, 九五 -> 9 (the number of a five-year plan a text names)."""
+    m = FIVE_YEAR_PLAN.search(text)
+    if not m:
+        return None
+    digits = m.group(1)
+    if digits.startswith("十"):
+        return 10 + (CN[digits[1]] if len(digits) > 1 else 0)
+    return CN[digits]
+
+
+def plan_years(number: int) -> range:
+    """The years of the n-th five-year plan (the 13th: 2016-2020)."""
+    first = 1966 + 5 * (number - 3)
+    return range(first, first + 5)
+
+
+def delivered_year(kind: str, title: str, metadata: dict[str, str]) -> int | None:
+    """The year a speech was delivered: its dateline ("——2017年3月5日在…会议上"), else its title's year."""
+    if kind not in SPEECH_KINDS:
+        return None
+    for key in ("subtitle", "byline", "published", "signed"):
+        m = DATELINE.search(metadata.get(key, ""))
+        if m:
+            return int(m.group(1))
+    m = YEAR.search(title)
+    return int(m.group(1)) if m else None
+
+
+def report_years(kind: str, year: int | None, delivered: int | None, has_plans: bool) -> tuple[int | None, int | None]:
+    """(the year a report reviews, the year it plans). A speech of year D reviews D-1 and plans D; a
+    bulletin reviews its year; any other report reviews its year and plans the next when it has plans."""
+    if delivered is not None:
+        return delivered - 1, delivered
+    if year is None:
+        return None, None
+    if kind == "统计公报":
+        return year, None
+    return year, (year + 1 if has_plans else None)
+
+
+def relative_years(kind: str, reviews: int | None, plans: int | None) -> dict[str, int]:
+    """What 去年 / 今年 / 明年 (last, this, next year) mean asked of a report, as the report itself uses
+    them: a speech's 今年 is the year it plans and 去年 the one it reviews; a year's own report is read in
+    the year after it, so there 去年 and 今年 both mean the year it reports, and 明年 the next."""
+    if reviews is None:
+        return {}
+    if kind in SPEECH_KINDS and plans is not None:
+        return {"last": reviews, "this": plans, "next": plans + 1}
+    return {"last": reviews, "this": reviews, "next": reviews + 1}
+
+
+def heading_mode(title: str, reviews: int | None) -> str:
+    """'plan', 'review' or '' for what a heading announces."""
+    named = [int(y) for y in YEAR.findall(title)]
+    if PLAN_HEADING.search(title) or (reviews is not None and any(y > reviews for y in named)):
+        return "plan"
+    if REVIEW_HEADING.search(title) or (reviews is not None and reviews in named):
+        return "review"
+    return ""
+
+
+def heading_span(title: str, reviews: int | None, plans: int | None, mode: str) -> frozenset[int] | None:
+    """The years of a heading that names a term ("过去五年", "“十二五”时期", "2008年至2012年"), or None."""
+    named = [int(y) for y in YEAR.findall(title)]
+    if len(named) >= 2:
+        return frozenset(range(min(named), max(named) + 1))
+    number = plan_number(title)
+    if number is not None and number >= 3:
+        return frozenset(plan_years(number))
+    if MULTI_HEADING.search(title):
+        last = reviews if mode != "plan" else (plans or (reviews + 1 if reviews else None))
+        if last is None:
+            return None
+        return frozenset(range(last - 4, last + 1)) if mode != "plan" else frozenset(range(last, last + 5))
+    return None
+
+
+def section_periods(doc) -> dict[tuple[str, ...], Period]:
+    """The period of every section of a report, by its heading path (see the module docstring)."""
+    meta = doc.meta
+    reviews, plans = meta.reviews, meta.plans
+    out: dict[tuple[str, ...], Period] = {}
+    bulletin = meta.kind == "统计公报"
+
+    def own(mode: str, years: frozenset[int] | None, span: bool) -> Period:
+        if years is None:
+            years = frozenset(y for y in ((reviews,) if mode == "review" else (plans,) if mode == "plan" else ())
+                              if y is not None)
+        return Period(years, mode, span)
+
+    # a report of its year reports first: a top-level section saying nothing is a review until a plan begins
+    previous = "review" if reviews is not None else ""
+    for top in doc.root.children:
+        mode = "review" if bulletin else heading_mode(top.title, reviews)
+        opening = top.title == "前言" and meta.kind not in SPEECH_KINDS  # "2024年，在县委的领导下…"
+        if not mode and (top.title not in ("前言", "结语") or opening) and not NEUTRAL_HEADING.search(top.title):
+            mode = previous  # reports review first and plan after
+        previous = mode or previous
+        years = heading_span(top.title, reviews, plans, mode)
+        named = frozenset(int(y) for y in YEAR.findall(top.title))
+        base = own(mode, years if years is not None else (named or None), years is not None)
+        out[(top.title,)] = base
+        for sec, path in top.walk((top.title,)):
+            parent = out[path[:-1]]
+            if parent.mode:
+                inner = heading_span(sec.title, reviews, plans, parent.mode)
+                out[path] = Period(inner, parent.mode, True) if inner is not None else parent
+            else:
+                m = heading_mode(sec.title, reviews)
+                span = heading_span(sec.title, reviews, plans, m)
+                out[path] = own(m, span, span is not None) if m else parent
+    return out
+
+
+def passage_period(section: Period | None, section_path: list[str], text: str) -> Period:
+    """The period of a passage: its section's, with the years its headings and text name."""
+    section = section or Period(frozenset())
+    named = {int(y) for y in YEAR.findall(" ".join(section_path) + " " + text)}
+    return Period(frozenset(section.years | named), section.mode, section.span)
