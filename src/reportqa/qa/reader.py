@@ -25,6 +25,7 @@ META_LABELS = {"source": ("发布单位", "published by"), "issuer": ("落款单
 META_FALLBACK = {"source": "issuer", "issuer": "source", "published": "signed", "signed": "published",
                  "byline": "issuer", "subtitle": "signed"}
 META_DATES = ("published", "signed", "subtitle")
+PART_MARGIN = 1.0  # how far below the threshold a second part found in the first part's passage may score
 
 
 @dataclass
@@ -190,7 +191,7 @@ class Reader:
     def parts(self, query, hits, question: Question, years, mode) -> Reading:
         """Two facts asked at once: each part looked for in its own search as well as the question's,
         quoted once each; a part the report does not give is named as such."""
-        found: list[tuple[Question, Candidate | None]] = []
+        tops: list[tuple[Question, Candidate | None]] = []
         for n, part in enumerate(question.parts):
             # A later part is often elliptical ("…，成功率是多少"): it borrows the first part's words.
             text = part.text if n == 0 else f"{part.text} {question.parts[0].text}"
@@ -201,14 +202,17 @@ class Reader:
             own = pq if n == 0 else self.retriever.analyse(part.text, query.lang)
             own.where = query.where
             cands = self.candidates(own, phits + [h for h in hits if h.chunk_id not in seen], part, years, mode)
-            first = found[0][1] if found and found[0][1] else None
+            first = tops[0][1] if tops and tops[0][1] else None
             if first is not None:  # among equals, the part comes from the sentence the first was found in
                 for c in cands:
                     c.score += 0.3 * (c.sentence == first.sentence) + 0.2 * (c.chunk.chunk_id == first.chunk.chunk_id)
                 cands.sort(key=lambda c: -c.score)
             cands = [c for c in cands if first is None or c.facts != first.facts]
-            won = cands[0] if cands and cands[0].score > self.weights.threshold else None
-            found.append((part, won))
+            tops.append((part, cands[0] if cands else None))
+        # a part clearing the threshold vouches for the others: they need PART_MARGIN less evidence of their own
+        cleared = any(c is not None and c.score > self.weights.threshold for _, c in tops)
+        bar = self.weights.threshold - (PART_MARGIN if cleared else 0.0)
+        found = [(part, c if c is not None and c.score > bar else None) for part, c in tops]
         if not any(c for _, c in found):
             return Reading(False, wording.NOT_FOUND[query.lang], [h.chunk_id for h in hits], {})
         merged = self._merge([c for _, c in found if c])
