@@ -102,7 +102,7 @@ def fit(records: list[dict], l2: float) -> np.ndarray:
     return w
 
 
-WRONG_COST = 2.0  # a wrong answer (a guess, another place's or year's figure) costs twice a decline
+WRONG_COST = 1.5  # a wrong answer (a guess, another place's or year's figure) costs more than a decline
 
 
 def threshold(records: list[dict], w: np.ndarray) -> float:

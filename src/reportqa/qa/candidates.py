@@ -44,7 +44,7 @@ YEAR_TERM = re.compile(r"^(?:19|20)\d{2}年?$")
 RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数)")  # "城镇化率": a rate of the head, not the head
 
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
-FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other",
+FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other", "english",
             "passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers",
             "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached",
             "plan_unasked", "plan_missing", "bound_unasked", "span_said", "span_section",
@@ -205,7 +205,7 @@ def _period_fit(chunk: Chunk, evidence: Evidence) -> dict[str, float]:
     """Whether a passage speaks of the asked year, in the asked mode, and of several years at once."""
     q = evidence.question
     years = {int(y) for y in chunk.years}
-    out = {KINDS.get(q.qtype, "q_other"): 1.0}
+    out = {KINDS.get(q.qtype, "q_other"): 1.0, "english": float(q.lang != "zh")}
     meta = evidence.index.metas[chunk.doc_id]
     if not evidence.years and meta.year and evidence.latest.get(meta.place, 0) > meta.year:
         out["older"] = 1.0
