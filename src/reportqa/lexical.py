@@ -73,14 +73,19 @@ def tokenize(text: str) -> list[str]:
 
 def words_of(text: str, keep_all: bool = False) -> list[str]:
     """Precise-mode jieba words of a short phrase; without stopwords and single characters
-    unless keep_all."""
+    unless keep_all (cached: the same phrases come back with every question)."""
+    return list(_words_of(text, keep_all))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _words_of(text: str, keep_all: bool) -> tuple[str, ...]:
     global _JIEBA
     if _JIEBA is None:
         _JIEBA = _jieba()
     words = [w.strip() for w in _JIEBA.lcut(normalise(text).lower()) if w.strip()]
     if keep_all:
-        return words
-    return [w for w in words if len(w) > 1 and w not in ZH_STOPWORDS and any(c.isalnum() for c in w)]
+        return tuple(words)
+    return tuple(w for w in words if len(w) > 1 and w not in ZH_STOPWORDS and any(c.isalnum() for c in w))
 
 
 def english_words(text: str) -> list[str]:

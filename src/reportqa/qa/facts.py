@@ -10,6 +10,7 @@ question; the candidates module scores that.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -140,12 +141,23 @@ def _is_figure(text: str, m: re.Match) -> bool:
 
 
 def figures_in(text: str, parts: list[tuple[int, int]] | None = None) -> list[Figure]:
+    """The figures of a sentence (see _figures_in); cached by sentence, copies returned."""
+    if parts is not None and parts != clauses(text):
+        return _figures_in(text, parts)
+    return [replace(f) for f in _cached_figures(text)]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _cached_figures(text: str) -> tuple[Figure, ...]:
+    return tuple(_figures_in(text, clauses(text)))
+
+
+def _figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
     """The figures of a sentence, each with its aspect, kind and the words naming what it measures.
 
     The words between the previous figure (or the clause start) and a figure name it: "全年调解
     各类矛盾纠纷412件" counts 矛盾纠纷; "比上年增长5.6%" is the growth of what the sentence measured
     before it; "43260元、21580元" share their words; "71%的煤电机组" names its thing after it."""
-    parts = parts or clauses(text)
     out: list[Figure] = []
     for ci, (cs, ce) in enumerate(parts):
         pos = cs

@@ -17,6 +17,7 @@ pinned to its town) restrict further and never fall back to the whole corpus.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -278,6 +279,7 @@ def _names_nation(text: str) -> bool:
     return any(n in text for n in ("全国", "中国", "我国", "国务院", "中央政府")) or bool(divisions.NATIONAL_EN.search(text))
 
 
+@functools.lru_cache(maxsize=1)
 def _province_spellings() -> dict[str, str]:
     """English names of every province ("guangdong", "innermongolia"), for places no report is about."""
     out = {}
