@@ -1,0 +1,498 @@
+"""The commitments tracker: every target a report sets for its planned year, the result the report
+reviewing that year states, and whether the target was met.
+
+Targets. In a plan passage (periods: mode "plan", speaking of the report's `plans` year) a target is
+a figure the words set: "国内生产总值增长6.5%左右". A list ("主要预期目标是：A；B；C") is split at the
+strongest separator it uses: at ；when it has one (an entry then keeps the words qualifying its
+figure: "国内生产总值增长6.5%左右，在实际工作中争取更好结果"), else at ，; an entry with no figure
+("国际收支基本平衡") is a qualitative target. Outside lists each clause holding a figure is a target,
+with the clause before it when its own words name nothing ("加大保障性安居工程建设力度，今年新开工
+700万套以上"). Figures are read by `qa.facts.figures_in` (number, unit, aspect, bound).
+
+Bound: 左右 about, 以上 / 不低于 / 不少于 at least, 以内 / 以下 / 控制在 / 不超过 / 低于 at most,
+"6.5%－7%" a range; a plain figure is at least. A rise of prices (涨幅) or a figure to be kept
+(控制在) is a ceiling: "居民消费价格涨幅3%左右" is met by any rise up to about 3%.
+
+Outcome. The reports of the same place whose `reviews` year is the target's year, their review
+passages: a figure of the same unit class and aspect whose words name the same thing (every word
+naming the result is found in the target's words, and most of the target's words in the result's
+sentence: 能耗强度 answers 能源消耗强度; 碳排放强度 does not). Nothing is guessed: no such figure,
+no outcome.
+
+Status. met / not_met against the bound; about allows ABOUT_POINTS percentage points for a rate and
+ABOUT_SHARE of the figure for an amount (the 2015 report calls 7.4% against "7.5%左右" a target met);
+not_reported without an outcome.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .corpus import YEAR, normalise
+from .lexical import words_of
+from .qa.facts import FALL_TEXT, Figure, figures_in, unit_class
+
+log = logging.getLogger(__name__)
+
+VERSION = 1  # bump when the tracker's output changes: the cache keyed by it is then recomputed
+ABOUT_POINTS = Decimal("0.5")  # 左右 on a rate: within half a percentage point
+ABOUT_SHARE = Decimal("0.05")  # 左右 on an amount: within 5% of it
+SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
+LIST_LEAD = re.compile(r"(?:目标|指标|任务|要求)[^:,;。]{0,6}(?:是|为|包括)?:$")
+AT_LEAST = re.compile(r"不低于|不少于|至少")
+AT_MOST = re.compile(r"控制在|不超过|不高于|低于|少于")
+CEILING = re.compile(r"控制在|不超过|不高于|涨幅|上涨")
+RANGE_AFTER = re.compile(r"\s*[-－—~～至到]\s*(\d+(?:\.\d+)?)\s*%")
+# Words of a target clause that say it is a target, not what it measures.
+FRAME = re.compile(r"今年|明年|全年|年内|当年|力争|争取|确保|努力|预期|计划|目标|要|再|将|拟|继续|进一步|全面|完成"
+                   r"|控制在|达到|保持在|保持|实现|其中|以上|左右|以内|以下|不低于|不少于|不超过|的")
+NAMELESS = re.compile(r"^(?:新开工|开工|新建|建设|完成|改造|新增|增加|减少|安排|新安排|解决)?$")
+YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年")
+MAX_QUOTE = 120
+MAX_TARGET = 80  # a target quoted longer than this is a paragraph, not one pledge
+
+
+@dataclass
+class Outcome:
+    """The result a later report states for a target: its words, where they are, the figure."""
+
+    doc: str
+    quote: str
+    start: int
+    end: int
+    figure: str | None
+    year: int | None = None
+    link: str = ""
+
+
+@dataclass
+class Target:
+    """One pledge a report sets for a year, as quoted, with its figure read and its result."""
+
+    doc: str
+    place: str
+    year: int | None
+    text: str
+    start: int
+    end: int
+    indicator: str
+    figure: str | None
+    unit: str
+    bound: str  # about, at least, at most, range, "" for a pledge without a figure
+    aspect: str = ""  # level, growth, share
+    kind: str = "quantified"  # quantified or qualitative
+    ceiling: bool = False  # a figure to be kept under (a price rise, a rate "控制在")
+    section: str = ""
+    link: str = ""
+    outcome: Outcome | None = None
+    status: str = "not_reported"
+    high: str | None = None  # the upper end of a range ("6.5%－7%": 7)
+    _value: Decimal | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out.pop("_value")
+        return out
+
+
+# ---------------------------------------------------------------- targets
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the comma clauses of an entry, without their punctuation."""
+    out, s = [], 0
+    for m in re.finditer(r"[,，]", text):
+        out.append((s, m.start()))
+        s = m.end()
+    out.append((s, len(text)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _entries(sentence: str) -> tuple[list[tuple[int, int]], bool]:
+    """The pieces of a sentence a target is read from, and whether they are a list's entries: after a
+    lead-in ("主要预期目标是："), split at ；when the list has one, else at ，; otherwise at ；."""
+    lead = 0
+    m = re.search(r":", sentence)
+    if m and LIST_LEAD.search(sentence[:m.end()]):
+        lead = m.end()
+    sep = r";" if (";" in sentence[lead:] or not lead) else r","
+    out, s = [], lead
+    for m2 in re.finditer(sep, sentence[lead:]):
+        out.append((s, lead + m2.start()))
+        s = lead + m2.end()
+    end = len(sentence.rstrip("。!?"))
+    out.append((s, end))
+    return [(a, b) for a, b in out if sentence[a:b].strip()], bool(lead)
+
+
+def _target_figures(text: str, plans: int | None) -> list[Figure]:
+    """The figures of a piece of plan that set a target: not a year's name, not a figure over several
+    years (年均, 累计), not a figure of another year (到2020年)."""
+    out = []
+    for f in figures_in(text):
+        if f.span or f.aspect == "completion" or _quoted(text, f.start):
+            continue
+        clause_start = text.rfind(",", 0, f.start) + 1
+        named = [int(y) for y in YEAR.findall(text[clause_start:f.end])]
+        if plans is not None and any(y != plans for y in named):
+            continue
+        out.append(f)
+    return out
+
+
+def _quoted(text: str, at: int) -> bool:
+    """Inside quotation marks: a name ("两个一百年"), not a figure set."""
+    return text.count("“", 0, at) > text.count("”", 0, at)
+
+
+def _indicator(words: str) -> str:
+    """What a target measures: its clause's words less the words saying it is a target."""
+    text = FRAME.sub("", YEAR_WORD.sub("", words))
+    return re.sub(r"[\s,;:。、“”\"]+", "", text)
+
+
+def _bound(fig: Figure, clause: str, high: str | None) -> str:
+    if high is not None:
+        return "range"
+    if fig.bound:
+        return fig.bound
+    if AT_MOST.search(clause):
+        return "at most"
+    return "at least"
+
+
+def _signed(value: Decimal | None, words: str, aspect: str) -> Decimal | None:
+    """A change written as a fall ("下降3.4%") is negative."""
+    if value is None or aspect != "growth":
+        return value
+    return -value if FALL_TEXT.search(words) else value
+
+
+def targets_in(doc, chunks) -> list[Target]:
+    """The targets of a report: read from its plan passages for the year it plans."""
+    meta = doc.meta
+    year = meta.plans
+    if year is None:
+        return []
+    out: list[Target] = []
+    for c in chunks:
+        if c.kind != "text" or c.mode != "plan" or c.span or (c.years and str(year) not in c.years):
+            continue
+        norm = normalise(c.text)
+        for sm in SENTENCE.finditer(norm):
+            sentence, s0 = sm.group(), sm.start()
+            entries, listed = _entries(sentence)
+            for a, b in entries:
+                out.extend(_entry_targets(doc, c, s0 + a, norm[s0 + a:s0 + b], listed, year))
+    return out
+
+
+def _entry_targets(doc, chunk, at: int, entry: str, listed: bool, year: int) -> list[Target]:
+    """The targets of one entry of a list, or of one sentence segment outside lists."""
+    clauses = _clauses(entry)
+    figures = _target_figures(entry, year)
+    by_clause: dict[int, list[Figure]] = {}
+    for f in figures:
+        ci = next((i for i, (a, b) in enumerate(clauses) if a <= f.start < b), None)
+        if ci is not None:
+            by_clause.setdefault(ci, []).append(f)
+    if not by_clause:
+        if listed and 4 <= len(entry.strip()) <= MAX_TARGET:  # a list's entry with no figure: a pledge
+            return [_target(doc, chunk, at, entry, None, entry, year)]
+        return []
+    groups: list[tuple[int, int, Figure, str]] = []  # (start, end, figure, the clause's words)
+    firsts = sorted(by_clause)
+    for n, ci in enumerate(firsts):
+        a, b = clauses[ci]
+        fig = by_clause[ci][0]
+        start = a
+        if n == 0 and listed:
+            start = clauses[0][0]  # the entry's opening words belong to its first target
+        elif ci > 0 and (ci - 1) not in by_clause and NAMELESS.match(_indicator(entry[a:fig.start])):
+            start = clauses[ci - 1][0]  # "加大…建设力度，今年新开工700万套以上": the clause before names it
+        end = b
+        if listed:  # an entry keeps the words qualifying its figure, up to the next target's clause
+            nxt = firsts[n + 1] if n + 1 < len(firsts) else len(clauses)
+            end = clauses[nxt - 1][1]
+        groups.append((start, end, fig, entry[a:b]))
+    return [_target(doc, chunk, at, entry[s:e], f, clause, year, offset=s) for s, e, f, clause in groups
+            if e - s <= MAX_TARGET]
+
+
+def _target(doc, chunk, at: int, text: str, fig: Figure | None, clause: str, year: int, offset: int = 0) -> Target:
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    start = chunk.start + at + offset + lead
+    end = start + len(text)
+    quoted = chunk.text[start - chunk.start:end - chunk.start]
+    meta = doc.meta
+    link = f"/report/{doc.doc_id}#{start}-{end}"
+    section = " › ".join(chunk.section_path)
+    if fig is None:
+        return Target(doc.doc_id, meta.place, year, quoted, start, end, _indicator(text), None, "", "",
+                      kind="qualitative", section=section, link=link)
+    fig_at = text.find(fig.text.strip()) if fig.text.strip() in text else -1
+    rel = clause.find(fig.text)
+    words = clause[:rel] if rel >= 0 else clause
+    after = clause[rel + len(fig.text):] if rel >= 0 else ""
+    m = RANGE_AFTER.match(after)
+    high = m.group(1) if m and fig.unit == "%" else None
+    indicator = _indicator(words) or _indicator(after[m.end():] if m else after)  # "解决6000万农村人口的饮水…"
+    if NAMELESS.match(_indicator(words)) and fig_at >= 0:
+        indicator = _indicator(text[:fig_at]) or indicator
+    figure = fig.text.strip()
+    if high is not None:
+        figure = f"{figure}{m.group(0).strip()}"
+    bound = _bound(fig, words, high)
+    t = Target(doc.doc_id, meta.place, year, quoted, start, end, indicator, figure, fig.unit, bound,
+               aspect=fig.aspect, ceiling=bool(CEILING.search(words)) or bound == "at most", section=section,
+               link=link, high=high)
+    t._value = _signed(fig.value, words, fig.aspect)
+    return t
+
+
+# ---------------------------------------------------------------- outcomes
+
+RESULT_FRAME = re.compile(r"比上年末?|比年初|同比|较上年|上年|去年|全年|年末|年底|当年|又|共|累计|分别|达到|达|为|超过|突破"
+                          r"|多|近|约|实际|完成|实现|稳定在|保持在|保持|控制在|其中|的")
+# Where a review passage of several years speaks of one year, and where it turns to the whole term.
+ONE_YEAR = re.compile(r"过去一年|去年|刚刚过去的|这一年")
+OTHER_PERIOD = re.compile(r"五年|年来|以来|时期|期间")
+
+
+@dataclass
+class Result:
+    """A figure a review passage states: where, its words, its sentence."""
+
+    doc: str
+    figure: Figure
+    words: str  # what the words before it say it measures
+    sentence: str  # the sentence, normalised
+    start: int  # the sentence's offset in the report
+    original: str  # the sentence as the report prints it
+
+
+def results_in(doc, chunks, year: int | None) -> list[Result]:
+    """The figures a report states in its review passages for `year` (a passage of several years
+    counts only from a sentence naming that year, or 过去一年, until one names another period)."""
+    out: list[Result] = []
+    for c in chunks:
+        if c.kind != "text" or c.mode != "review":
+            continue
+        norm = normalise(c.text)
+        current = not c.span
+        for sm in SENTENCE.finditer(norm):
+            sentence = sm.group()
+            named = {int(y) for y in YEAR.findall(sentence)}
+            if (year is not None and year in named) or ONE_YEAR.search(sentence):
+                current = True
+            elif (named and year not in named) or OTHER_PERIOD.search(sentence):
+                current = False
+            if not current:
+                continue
+            pos = 0
+            for f in figures_in(sentence):
+                if f.span:
+                    continue
+                clause_start = max(sentence.rfind(ch, 0, f.start) for ch in ",;:")
+                own = sentence[max(pos, clause_start + 1):f.start]
+                pos = f.end
+                words = RESULT_FRAME.sub("", FRAME.sub("", own))
+                words = re.sub(r"[\s,;:。、“”\"\d.%]+", "", words) or re.sub(r"\s+", "", f.subject)
+                if words:
+                    s = c.start + sm.start()
+                    out.append(Result(doc.doc_id, f, words, sentence, s, c.text[sm.start():sm.end()]))
+    return out
+
+
+def _covered(word: str, text: str) -> bool:
+    """Half or more of a word's characters are in the text (能耗 in 能源消耗强度)."""
+    return sum(ch in text for ch in word) * 2 >= len(word)
+
+
+def _match(target: Target, result: Result) -> float:
+    """How surely a result states the target's figure: 0 when it cannot (another unit, aspect or thing
+    measured), else the share of the target's words found in the result's sentence."""
+    f = result.figure
+    classes = {unit_class(target.unit), f.unit_class}
+    if len(classes) > 1 and not classes <= {"count", "people", "households"}:
+        return 0.0
+    if (f.aspect == "growth") != (target.aspect == "growth") or (f.aspect == "share") != (target.aspect == "share"):
+        return 0.0
+    wanted = [w for w in words_of(target.indicator) if not FRAME.fullmatch(w)]
+    named = [w for w in words_of(result.words) if not RESULT_FRAME.fullmatch(w)]
+    if not wanted or not named:
+        return 0.0
+    if not all(_covered(w, target.indicator) for w in named):
+        return 0.0  # the result names something the target does not (调查失业率 for 登记失业率)
+    near = result.sentence[max(0, f.start - 40):f.start]
+    share = sum(_covered(w, near) for w in wanted) / len(wanted)
+    return share if share >= 0.5 else 0.0
+
+
+def _quote(result: Result) -> tuple[int, int]:
+    """The quote: from the clause naming what the figure measures to the clause after the figure's,
+    at most MAX_QUOTE characters (offsets into the sentence)."""
+    s, f = result.sentence, result.figure
+    bounds = [0] + [m.end() for m in re.finditer(r"[,;:]", s)] + [len(s)]
+    a = max(b for b in bounds if b <= f.start)
+    at = s.find(result.words[:2], 0, f.start) if result.words else -1
+    if 0 <= at < a:
+        a = max(b for b in bounds if b <= at)
+    after = [b for b in bounds if b > f.end]
+    end = after[0] if after else len(s)
+    if len(after) > 1 and after[1] - a <= MAX_QUOTE:
+        end = after[1]
+    while end > a and s[end - 1] in ",;:。!? ":
+        end -= 1
+    if end - a > MAX_QUOTE:
+        a = max(a, f.start - 30)
+        end = min(end, a + MAX_QUOTE)
+    return a, end
+
+
+def outcome_of(target: Target, results: list[Result]) -> tuple[Outcome | None, Result | None]:
+    """The result that states the target's figure, best match first, earliest on a tie; or None."""
+    if target.kind != "quantified":
+        return None, None
+    best, best_score = None, 0.0
+    for r in results:
+        score = _match(target, r)
+        if score > best_score:
+            best, best_score = r, score
+    if best is None:
+        return None, None
+    a, b = _quote(best)
+    start, end = best.start + a, best.start + b
+    quote = best.original[a:b]
+    return Outcome(best.doc, quote, start, end, best.figure.text.strip(),
+                   link=f"/report/{best.doc}#{start}-{end}"), best
+
+
+# ---------------------------------------------------------------- status
+
+def status_of(target: Target, result: Result | None) -> str:
+    """met / not_met: the result's figure against the target's bound; not_reported without one.
+    A ceiling is met at or under it (plus the tolerance of 左右); a floor, a fall of at least and a
+    range at or over their (lower) figure, less the tolerance of 左右."""
+    if result is None or target._value is None:
+        return "not_reported"
+    f = result.figure
+    value = _signed(f.value, result.sentence[max(0, f.start - 8):f.start], f.aspect)
+    want = target._value
+    if value is None:
+        return "not_reported"
+    if target.unit in ("%", "个百分点"):
+        tolerance = ABOUT_POINTS
+    else:
+        tolerance = abs(want) * ABOUT_SHARE
+    about = tolerance if target.bound == "about" else Decimal(0)
+    if target.ceiling:
+        high = Decimal(target.high) if target.bound == "range" and target.high else want
+        return "met" if value <= high + about else "not_met"
+    if want < 0:  # a fall: a larger fall is better
+        return "met" if value <= want + about else "not_met"
+    return "met" if value >= want - about else "not_met"
+
+
+# ---------------------------------------------------------------- the tracker of an index
+
+def track(index) -> list[Target]:
+    """Every target of every report in the index, with its outcome and status."""
+    metas = index.metas
+    reviewing: dict[tuple[str, int], list[str]] = {}
+    for d, m in metas.items():
+        if m.place and m.reviews is not None:
+            reviewing.setdefault((m.place, m.reviews), []).append(d)
+    results: dict[tuple[str, int], list[Result]] = {}
+    out: list[Target] = []
+    for d in index.doc_ids:
+        meta = metas[d]
+        targets = targets_in(index.documents[d], index.chunks_in(d))
+        if targets and meta.plans is not None:
+            key = (meta.place, meta.plans)
+            if key not in results:
+                results[key] = [r for later in reviewing.get(key, [])
+                                for r in results_in(index.documents[later], index.chunks_in(later), meta.plans)]
+            for t in targets:
+                t.outcome, result = outcome_of(t, results[key])
+                if t.outcome is not None:
+                    t.outcome.year = metas[t.outcome.doc].year
+                t.status = status_of(t, result)
+        out.extend(targets)
+    return out
+
+
+class Tracker:
+    """The tracker of one loaded index: computed once, kept in memory and in a cache file next to the
+    index (rewritten atomically), so a restart or a second command reads it instead of recomputing."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+        self._items: list[dict] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def cache_path(self) -> Path | None:
+        directory = getattr(self.index, "directory", None)
+        return Path(directory) / f"commitments-v{VERSION}.json" if directory else None
+
+    def items(self) -> list[dict]:
+        """Every target as a dict (Target.to_dict), in report order."""
+        with self._lock:
+            if self._items is None:
+                self._items = self._read() or self._compute()
+            return self._items
+
+    def _read(self) -> list[dict] | None:
+        path = self.cache_path
+        try:
+            return json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else None
+        except (OSError, ValueError):
+            return None
+
+    def _compute(self) -> list[dict]:
+        items = [t.to_dict() for t in track(self.index)]
+        path = self.cache_path
+        if path is not None:
+            try:
+                _write_atomically(path, json.dumps(items, ensure_ascii=False))
+            except OSError as e:  # a read-only index still answers, only slower
+                log.info("commitments cache not written: %s", e)
+        return items
+
+    def select(self, doc_ids=None, year: int | None = None, status: str | None = None,
+               kind: str | None = None) -> list[dict]:
+        """The targets of the given reports (None: all), for a year, of a status and kind."""
+        docs = None if doc_ids is None else set(doc_ids)
+        return [t for t in self.items() if (docs is None or t["doc"] in docs)
+                and (year is None or t["year"] == year) and (not status or t["status"] == status)
+                and (not kind or t["kind"] == kind)]
+
+
+def summary(items: list[dict]) -> str:
+    """"8 targets: 6 met, 1 not met, 1 not reported"."""
+    counts = {s: sum(1 for t in items if t["status"] == s) for s in STATUSES}
+    return (f"{len(items)} target{'s' if len(items) != 1 else ''}: {counts['met']} met, "
+            f"{counts['not_met']} not met, {counts['not_reported']} not reported")
+
+
+STATUSES = ("met", "not_met", "not_reported")
+TARGET_KINDS = ("quantified", "qualitative")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
