@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .corpus import YEAR, normalise
 from .lexical import words_of
-from .qa.facts import FALL_TEXT, Figure, figures_in, unit_class
+from .qa.facts import FALL_TEXT, GROWTH_TEXT, Figure, _is_verb, figures_in, unit_class
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def targets_in(doc, chunks) -> list[Target]:
     for c in chunks:
         if c.kind != "text" or c.mode != "plan" or c.span or (c.years and str(year) not in c.years):
             continue
-        norm = normalise(c.text)
+        norm = readable(normalise(c.text))
         for sm in SENTENCE.finditer(norm):
             sentence, s0 = sm.group(), sm.start()
             entries, listed = _entries(sentence)
@@ -244,8 +244,9 @@ def _target(doc, chunk, at: int, text: str, fig: Figure | None, clause: str, yea
     m = RANGE_AFTER.match(after)
     high = m.group(1) if m and fig.unit == "%" else None
     indicator = _indicator(words) or _indicator(after[m.end():] if m else after)  # "解决6000万农村人口的饮水…"
-    if NAMELESS.match(_indicator(words)) and fig_at >= 0:
-        indicator = _indicator(text[:fig_at]) or indicator
+    if NAMELESS.match(_indicator(words)):
+        before = _indicator(text[:fig_at]) if fig_at >= 0 else _indicator(words)
+        indicator = before + _indicator(re.split(r"[,;]", after)[0] if not m else "")
     figure = fig.text.strip()
     if high is not None:
         figure = f"{figure}{m.group(0).strip()}"
@@ -263,7 +264,7 @@ RESULT_FRAME = re.compile(r"比上年末?|比年初|同比|较上年|上年|去�
                           r"|多|近|约|实际|完成|实现|稳定在|保持在|保持|控制在|其中|的")
 # Where a review passage of several years speaks of one year, and where it turns to the whole term.
 ONE_YEAR = re.compile(r"过去一年|去年|刚刚过去的|这一年")
-OTHER_PERIOD = re.compile(r"五年|年来|以来|时期|期间")
+OTHER_PERIOD = re.compile(r"五年|(?<!一)年来|以来|时期|期间")
 
 
 @dataclass
@@ -278,6 +279,13 @@ class Result:
     original: str  # the sentence as the report prints it
 
 
+def readable(norm: str) -> str:
+    """The text figures are read from, of the same length: "6600多万" as "6600万多" (the reader takes 多
+    after the scale), and line breaks holding a zero-width space inside a figure as spaces."""
+    norm = re.sub(r"(\d)多万", r"\1万多", norm)
+    return re.sub(r"[\n\u200b]*\u200b[\n\u200b]*", lambda m: " " * len(m.group()), norm)
+
+
 def results_in(doc, chunks, year: int | None) -> list[Result]:
     """The figures a report states in its review passages for `year` (a passage of several years
     counts only from a sentence naming that year, or 过去一年, until one names another period)."""
@@ -285,14 +293,15 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
     for c in chunks:
         if c.kind != "text" or c.mode != "review":
             continue
-        norm = normalise(c.text)
+        norm = readable(normalise(c.text))
         current = not c.span
         for sm in SENTENCE.finditer(norm):
             sentence = sm.group()
-            named = {int(y) for y in YEAR.findall(sentence)}
-            if (year is not None and year in named) or ONE_YEAR.search(sentence):
+            opening = sentence[:12]
+            named = {int(y) for y in YEAR.findall(opening)}
+            if c.span and ((year is not None and year in named) or ONE_YEAR.search(opening)):
                 current = True
-            elif (named and year not in named) or OTHER_PERIOD.search(sentence):
+            elif c.span and ((named and year not in named) or OTHER_PERIOD.search(opening)):
                 current = False
             if not current:
                 continue
@@ -304,16 +313,28 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
                 own = sentence[max(pos, clause_start + 1):f.start]
                 pos = f.end
                 words = RESULT_FRAME.sub("", FRAME.sub("", own))
-                words = re.sub(r"[\s,;:。、“”\"\d.%]+", "", words) or re.sub(r"\s+", "", f.subject)
+                words = re.sub(r"[\s,;:。、“”\"\d.%]+", "", words)
+                if not words or GROWTH_TEXT.fullmatch(words):  # "比上年增长7.4%": of what the clause named
+                    words = re.sub(r"\s+", "", f.subject) + words
                 if words:
                     s = c.start + sm.start()
                     out.append(Result(doc.doc_id, f, words, sentence, s, c.text[sm.start():sm.end()]))
     return out
 
 
+# One measure, two ways of naming it: energy use per unit of GDP is energy intensity.
+SAME_MEASURE = [(re.compile(r"单位国内生产总值(能耗|二氧化碳排放|用水量)"), r"\1强度"), (re.compile(r"能源消耗"), "能耗")]
+
+
+def _canonical(text: str) -> str:
+    for pattern, repl in SAME_MEASURE:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def _covered(word: str, text: str) -> bool:
-    """Half or more of a word's characters are in the text (能耗 in 能源消耗强度)."""
-    return sum(ch in text for ch in word) * 2 >= len(word)
+    """The word is in the text, or (a word of three characters or more) most of its characters are."""
+    return word in text or (len(word) >= 3 and sum(ch in text for ch in word) * 3 >= 2 * len(word))
 
 
 def _match(target: Target, result: Result) -> float:
@@ -323,17 +344,23 @@ def _match(target: Target, result: Result) -> float:
     classes = {unit_class(target.unit), f.unit_class}
     if len(classes) > 1 and not classes <= {"count", "people", "households"}:
         return 0.0
-    if (f.aspect == "growth") != (target.aspect == "growth") or (f.aspect == "share") != (target.aspect == "share"):
+    rate = target.unit in ("%", "个百分点")
+    if rate and (f.aspect != target.aspect):  # a growth rate is not a rate's level; for amounts both count
         return 0.0
-    wanted = [w for w in words_of(target.indicator) if not FRAME.fullmatch(w)]
-    named = [w for w in words_of(result.words) if not RESULT_FRAME.fullmatch(w)]
+    indicator = _canonical(target.indicator)
+    wanted = [w for w in words_of(indicator) if not FRAME.fullmatch(w)]
+    named = [w for w in words_of(_canonical(result.words)) if not RESULT_FRAME.fullmatch(w)]
     if not wanted or not named:
         return 0.0
-    if not all(_covered(w, target.indicator) for w in named):
-        return 0.0  # the result names something the target does not (调查失业率 for 登记失业率)
-    near = result.sentence[max(0, f.start - 40):f.start]
+    covered = [_covered(w, indicator) for w in named]
+    if sum(covered) * 2 < len(named):
+        return 0.0
+    for w, c, nxt, c_next in zip(named, covered, named[1:], covered[1:]):
+        if not c and c_next and not _is_verb(nxt):
+            return 0.0  # a kind of the target's measure that is not it (调查失业率 for 登记失业率)
+    near = _canonical(result.sentence[max(0, f.start - 40):f.start])
     share = sum(_covered(w, near) for w in wanted) / len(wanted)
-    return share if share >= 0.5 else 0.0
+    return share * sum(covered) / len(named) if share >= 0.5 else 0.0
 
 
 def _quote(result: Result) -> tuple[int, int]:
@@ -342,7 +369,7 @@ def _quote(result: Result) -> tuple[int, int]:
     s, f = result.sentence, result.figure
     bounds = [0] + [m.end() for m in re.finditer(r"[,;:]", s)] + [len(s)]
     a = max(b for b in bounds if b <= f.start)
-    at = s.find(result.words[:2], 0, f.start) if result.words else -1
+    at = s.rfind(f.subject[:2], 0, f.start) if f.subject else -1
     if 0 <= at < a:
         a = max(b for b in bounds if b <= at)
     after = [b for b in bounds if b > f.end]
@@ -371,7 +398,8 @@ def outcome_of(target: Target, results: list[Result]) -> tuple[Outcome | None, R
     a, b = _quote(best)
     start, end = best.start + a, best.start + b
     quote = best.original[a:b]
-    return Outcome(best.doc, quote, start, end, best.figure.text.strip(),
+    figure = best.original[best.figure.start:best.figure.end].strip()
+    return Outcome(best.doc, quote, start, end, figure,
                    link=f"/report/{best.doc}#{start}-{end}"), best
 
 
@@ -388,6 +416,8 @@ def status_of(target: Target, result: Result | None) -> str:
     want = target._value
     if value is None:
         return "not_reported"
+    if target.unit not in ("%", "个百分点"):  # an amount: "减少1232万人" against "1000万人以上"
+        value, want = abs(value), abs(want)
     if target.unit in ("%", "个百分点"):
         tolerance = ABOUT_POINTS
     else:
