@@ -281,9 +281,14 @@ class Result:
 
 def readable(norm: str) -> str:
     """The text figures are read from, of the same length: "6600多万" as "6600万多" (the reader takes 多
-    after the scale), and line breaks holding a zero-width space inside a figure as spaces."""
+    after the scale), and the line breaks a copied web page leaves around a link ("新建\n高速铁路\n投产",
+    "M\n2\n增长", "74.4\n\u200b\n万亿元": a short line inside a sentence) as spaces."""
     norm = re.sub(r"(\d)多万", r"\1万多", norm)
-    return re.sub(r"[\n\u200b]*\u200b[\n\u200b]*", lambda m: " " * len(m.group()), norm)
+    norm = re.sub(r"[\n\u200b]*\u200b[\n\u200b]*", lambda m: " " * len(m.group()), norm)
+    return SHORT_LINE.sub(lambda m: " " + m.group(1) + " ", norm)
+
+
+SHORT_LINE = re.compile(r"(?<=[^。!?:;”\n\s])\n(?![一二三四五六七八九十]+、|\()([^\n。]{1,10})\n")
 
 
 def results_in(doc, chunks, year: int | None) -> list[Result]:
@@ -316,6 +321,8 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
                 words = re.sub(r"[\s,;:。、“”\"\d.%]+", "", words)
                 if not words or GROWTH_TEXT.fullmatch(words):  # "比上年增长7.4%": of what the clause named
                     words = re.sub(r"\s+", "", f.subject) + words
+                elif NAMELESS.match(words):  # "又解决6434万农村人口饮水安全问题": named after the figure
+                    words += re.split(r"[,;。]", sentence[f.end:])[0][:12]
                 if words:
                     s = c.start + sm.start()
                     out.append(Result(doc.doc_id, f, words, sentence, s, c.text[sm.start():sm.end()]))
@@ -358,7 +365,8 @@ def _match(target: Target, result: Result) -> float:
     for w, c, nxt, c_next in zip(named, covered, named[1:], covered[1:]):
         if not c and c_next and not _is_verb(nxt):
             return 0.0  # a kind of the target's measure that is not it (调查失业率 for 登记失业率)
-    near = _canonical(result.sentence[max(0, f.start - 40):f.start])
+    sentence = result.sentence
+    near = _canonical(sentence[max(0, f.start - 40):f.start] + re.split(r"[,;。]", sentence[f.end:])[0])
     share = sum(_covered(w, near) for w in wanted) / len(wanted)
     return share * sum(covered) / len(named) if share >= 0.5 else 0.0
 
