@@ -174,6 +174,37 @@ def _signed(value: Decimal | None, words: str, aspect: str) -> Decimal | None:
     return -value if FALL_TEXT.search(words) else value
 
 
+@dataclass
+class Passage:
+    """A section's text as one piece: its passages joined again (a sentence the chunker split at a line
+    break, "74.4\n\u200b\n万亿元", is whole again)."""
+
+    start: int
+    end: int
+    text: str
+    section_path: list[str]
+    mode: str
+    span: bool
+    years: set[str]
+    kind: str = "text"
+
+
+def passages(doc, chunks) -> list[Passage]:
+    """Consecutive text passages of one section and period, joined."""
+    out: list[Passage] = []
+    for c in chunks:
+        if c.kind != "text":
+            continue
+        last = out[-1] if out else None
+        if (last is not None and last.section_path == c.section_path and last.mode == c.mode
+                and last.span == c.span and not doc.text[last.end:c.start].strip()):
+            last.end, last.text = c.end, doc.text[last.start:c.end]
+            last.years |= set(c.years)
+        else:
+            out.append(Passage(c.start, c.end, c.text, list(c.section_path), c.mode, c.span, set(c.years)))
+    return out
+
+
 def targets_in(doc, chunks) -> list[Target]:
     """The targets of a report: read from its plan passages for the year it plans."""
     meta = doc.meta
@@ -181,7 +212,7 @@ def targets_in(doc, chunks) -> list[Target]:
     if year is None:
         return []
     out: list[Target] = []
-    for c in chunks:
+    for c in passages(doc, chunks):
         if c.kind != "text" or c.mode != "plan" or c.span or (c.years and str(year) not in c.years):
             continue
         norm = readable(normalise(c.text))
@@ -272,7 +303,7 @@ class Result:
     """A figure a review passage states: where, its words, its sentence."""
 
     doc: str
-    figure: Figure
+    figure: Figure | None  # None: a sentence saying how a target went, without its figure
     words: str  # what the words before it say it measures
     sentence: str  # the sentence, normalised
     start: int  # the sentence's offset in the report
@@ -295,7 +326,7 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
     """The figures a report states in its review passages for `year` (a passage of several years
     counts only from a sentence naming that year, or 过去一年, until one names another period)."""
     out: list[Result] = []
-    for c in chunks:
+    for c in passages(doc, chunks):
         if c.kind != "text" or c.mode != "review":
             continue
         norm = readable(normalise(c.text))
@@ -311,6 +342,9 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
             if not current:
                 continue
             pos = 0
+            if VERDICT.search(sentence) and len(sentence) <= MAX_QUOTE:
+                out.append(Result(doc.doc_id, None, "", sentence, c.start + sm.start(),
+                                  c.text[sm.start():sm.end()]))
             for f in figures_in(sentence):
                 if f.span:
                     continue
@@ -344,10 +378,32 @@ def _covered(word: str, text: str) -> bool:
     return word in text or (len(word) >= 3 and sum(ch in text for ch in word) * 3 >= 2 * len(word))
 
 
+# How a review says a target went when it gives no figure: "预期增长目标未能实现", "保持较低水平".
+NOT_MET_TEXT = re.compile(r"未能实现|未实现|未完成|没有完成|没有实现|未达到|出现下降|负增长")
+LOW_TEXT = re.compile(r"较低|最低|低位|低于")
+VERDICT = re.compile(NOT_MET_TEXT.pattern + "|" + LOW_TEXT.pattern)
+
+
+def verdict(target: Target, result: Result) -> str:
+    """met / not_met for a sentence naming every word of the target's measure and saying how it went
+    without a figure; "" when it does not."""
+    words = [w for w in words_of(_canonical(target.indicator)) if not FRAME.fullmatch(w)]
+    text = _canonical(result.sentence)
+    if not words or not all(w in text for w in words):
+        return ""
+    if NOT_MET_TEXT.search(text) and not target.ceiling:
+        return "not_met"
+    if LOW_TEXT.search(text) and target.ceiling:
+        return "met"
+    return ""
+
+
 def _match(target: Target, result: Result) -> float:
     """How surely a result states the target's figure: 0 when it cannot (another unit, aspect or thing
     measured), else the share of the target's words found in the result's sentence."""
     f = result.figure
+    if f is None:
+        return 0.0
     classes = {unit_class(target.unit), f.unit_class}
     if len(classes) > 1 and not classes <= {"count", "people", "households"}:
         return 0.0
@@ -401,8 +457,14 @@ def outcome_of(target: Target, results: list[Result]) -> tuple[Outcome | None, R
         score = _match(target, r)
         if score > best_score:
             best, best_score = r, score
-    if best is None:
-        return None, None
+    if best is None:  # no figure: a sentence that says how it went
+        said = next((r for r in results if r.figure is None and verdict(target, r)), None)
+        if said is None:
+            return None, None
+        quote = said.original.strip().rstrip("。;")
+        start = said.start + said.original.find(quote)
+        return Outcome(said.doc, quote, start, start + len(quote), None,
+                       link=f"/report/{said.doc}#{start}-{start + len(quote)}"), said
     a, b = _quote(best)
     start, end = best.start + a, best.start + b
     quote = best.original[a:b]
@@ -417,7 +479,11 @@ def status_of(target: Target, result: Result | None) -> str:
     """met / not_met: the result's figure against the target's bound; not_reported without one.
     A ceiling is met at or under it (plus the tolerance of 左右); a floor, a fall of at least and a
     range at or over their (lower) figure, less the tolerance of 左右."""
-    if result is None or target._value is None:
+    if result is None:
+        return "not_reported"
+    if result.figure is None:
+        return verdict(target, result) or "not_reported"
+    if target._value is None:
         return "not_reported"
     f = result.figure
     value = _signed(f.value, result.sentence[max(0, f.start - 8):f.start], f.aspect)
