@@ -47,7 +47,7 @@ ABOUT_SHARE = Decimal("0.05")  # 左右 on an amount: within 5% of it
 SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
 LIST_LEAD = re.compile(r"(?:目标|指标|任务|要求)[^:,;。]{0,6}(?:是|为|包括)?:$")
 AT_LEAST = re.compile(r"不低于|不少于|至少")
-AT_MOST = re.compile(r"控制在|不超过|不高于|低于|少于")
+AT_MOST = re.compile(r"控制在|不超过|不高于|(?<!不)低于|(?<!不)少于")
 CEILING = re.compile(r"控制在|不超过|不高于|涨幅|上涨")
 RANGE_AFTER = re.compile(r"\s*[-－—~～至到]\s*(\d+(?:\.\d+)?)\s*%")
 # Words of a target clause that say it is a target, not what it measures.
@@ -162,6 +162,8 @@ def _bound(fig: Figure, clause: str, high: str | None) -> str:
         return "range"
     if fig.bound:
         return fig.bound
+    if AT_LEAST.search(clause):
+        return "at least"
     if AT_MOST.search(clause):
         return "at most"
     return "at least"
@@ -221,6 +223,33 @@ def targets_in(doc, chunks) -> list[Target]:
             entries, listed = _entries(sentence)
             for a, b in entries:
                 out.extend(_entry_targets(doc, c, s0 + a, norm[s0 + a:s0 + b], listed, year))
+    return out
+
+
+def pledges_in(doc, targets: list[Target]) -> list[Target]:
+    """A town's plans are a list of parts ("一是加强执法队伍培训。…", "（二）完善调解网络"): each part that
+    sets no figure is one pledge, quoted by its heading (a speech's parts are chapters, not pledges)."""
+    from .commitments import commitments
+    from .periods import SPEECH_KINDS
+    from .corpus import strip_marker
+
+    meta = doc.meta
+    if meta.kind in SPEECH_KINDS or meta.plans is None:
+        return []
+    out = []
+    for item in commitments({doc.doc_id: doc}):
+        if item["kind"] != "plan" or not item["section_path"]:
+            continue
+        if any(item["start"] <= t.start < item["end"] for t in targets):
+            continue
+        title = normalise(item["section_path"][-1]).rstrip("。.")
+        at = doc.norm.find(title[:6], item["start"], item["end"]) if title else -1
+        if at < 0 or len(title) > MAX_TARGET:
+            continue
+        text = doc.text[at:at + len(title)]
+        name = strip_marker(normalise(text))
+        out.append(Target(doc.doc_id, meta.place, meta.plans, text, at, at + len(text), _indicator(name), None, "",
+                          "", kind="qualitative", section=item["section"], link=f"/report/{doc.doc_id}#{at}-{at + len(text)}"))
     return out
 
 
@@ -294,6 +323,7 @@ def _target(doc, chunk, at: int, text: str, fig: Figure | None, clause: str, yea
 RESULT_FRAME = re.compile(r"比上年末?|比年初|同比|较上年|上年|去年|全年|年末|年底|当年|又|共|累计|分别|达到|达|为|超过|突破"
                           r"|多|近|约|实际|完成|实现|稳定在|保持在|保持|控制在|其中|的")
 # Where a review passage of several years speaks of one year, and where it turns to the whole term.
+YEAR_TOTAL = re.compile(r"全年累计|年内累计|全年共|当年累计")  # a year's total, not a figure of several years
 ONE_YEAR = re.compile(r"过去一年|去年|刚刚过去的|这一年")
 OTHER_PERIOD = re.compile(r"五年|(?<!一)年来|以来|时期|期间")
 
@@ -346,7 +376,7 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
                 out.append(Result(doc.doc_id, None, "", sentence, c.start + sm.start(),
                                   c.text[sm.start():sm.end()]))
             for f in figures_in(sentence):
-                if f.span:
+                if f.span and not YEAR_TOTAL.search(sentence[max(0, f.start - 12):f.start]):
                     continue
                 clause_start = max(sentence.rfind(ch, 0, f.start) for ch in ",;:")
                 own = sentence[max(pos, clause_start + 1):f.start]
@@ -418,13 +448,22 @@ def _match(target: Target, result: Result) -> float:
     covered = [_covered(w, indicator) for w in named]
     if sum(covered) * 2 < len(named):
         return 0.0
+    said = _canonical(result.words)
     for w, c, nxt, c_next in zip(named, covered, named[1:], covered[1:]):
-        if not c and c_next and not _is_verb(nxt):
-            return 0.0  # a kind of the target's measure that is not it (调查失业率 for 登记失业率)
+        if not c and c_next and not _is_verb(nxt) and _own_modifier(wanted, nxt, said):
+            return 0.0  # another kind of the target's measure (调查失业率 for 登记失业率, 碳排放强度 for 能耗强度)
     sentence = result.sentence
     near = _canonical(sentence[max(0, f.start - 40):f.start] + re.split(r"[,;。]", sentence[f.end:])[0])
     share = sum(_covered(w, near) for w in wanted) / len(wanted)
     return share * sum(covered) / len(named) if share >= 0.5 else 0.0
+
+
+def _own_modifier(wanted: list[str], head: str, said: str) -> bool:
+    """Whether the target names a kind of `head` the result does not say (登记 of 登记失业率)."""
+    for before, word in zip(wanted, wanted[1:]):
+        if (word == head or _covered(head, word) or _covered(word, head)) and not _covered(before, said):
+            return True
+    return False
 
 
 def _quote(result: Result) -> tuple[int, int]:
@@ -518,7 +557,9 @@ def track(index) -> list[Target]:
     out: list[Target] = []
     for d in index.doc_ids:
         meta = metas[d]
-        targets = targets_in(index.documents[d], index.chunks_in(d))
+        doc = index.documents[d]
+        targets = targets_in(doc, index.chunks_in(d))
+        targets = sorted(targets + pledges_in(doc, targets), key=lambda t: t.start)
         if targets and meta.plans is not None:
             key = (meta.place, meta.plans)
             if key not in results:
