@@ -94,6 +94,7 @@ class Target:
     outcome: Outcome | None = None
     status: str = "not_reported"
     high: str | None = None  # the upper end of a range ("6.5%－7%": 7)
+    context: str = ""  # the sentence's words before a target that names little of its own
     _value: Decimal | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
@@ -281,8 +282,15 @@ def _entry_targets(doc, chunk, at: int, entry: str, listed: bool, year: int) -> 
             nxt = firsts[n + 1] if n + 1 < len(firsts) else len(clauses)
             end = clauses[nxt - 1][1]
         groups.append((start, end, fig, entry[a:b]))
-    return [_target(doc, chunk, at, entry[s:e], f, clause, year, offset=s) for s, e, f, clause in groups
-            if e - s <= MAX_TARGET]
+    out = []
+    for s, e, f, clause in groups:
+        if e - s > MAX_TARGET:
+            continue
+        t = _target(doc, chunk, at, entry[s:e], f, clause, year, offset=s)
+        if not listed and s > 0 and len(words_of(t.indicator)) <= 2:  # "…法律明白人”不少于8名,年内开展集中培训2期"
+            t.context = _indicator(re.split(r"\d", entry[max(0, s - 30):s])[0])
+        out.append(t)
+    return out
 
 
 def _target(doc, chunk, at: int, text: str, fig: Figure | None, clause: str, year: int, offset: int = 0) -> Target:
@@ -376,7 +384,8 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
                 out.append(Result(doc.doc_id, None, "", sentence, c.start + sm.start(),
                                   c.text[sm.start():sm.end()]))
             for f in figures_in(sentence):
-                if f.span and not YEAR_TOTAL.search(sentence[max(0, f.start - 12):f.start]):
+                clause_start = max(sentence.rfind(ch, 0, f.start) for ch in ",;:")
+                if f.span and not YEAR_TOTAL.search(sentence[clause_start + 1:f.start]):
                     continue
                 clause_start = max(sentence.rfind(ch, 0, f.start) for ch in ",;:")
                 own = sentence[max(pos, clause_start + 1):f.start]
@@ -441,7 +450,7 @@ def _match(target: Target, result: Result) -> float:
     if rate and (f.aspect != target.aspect):  # a growth rate is not a rate's level; for amounts both count
         return 0.0
     indicator = _canonical(target.indicator)
-    wanted = [w for w in words_of(indicator) if not FRAME.fullmatch(w)]
+    wanted = [w for w in words_of(indicator + target.context) if not FRAME.fullmatch(w)]
     named = [w for w in words_of(_canonical(result.words)) if not RESULT_FRAME.fullmatch(w)]
     if not wanted or not named:
         return 0.0
@@ -450,7 +459,8 @@ def _match(target: Target, result: Result) -> float:
         return 0.0
     said = _canonical(result.words)
     for w, c, nxt, c_next in zip(named, covered, named[1:], covered[1:]):
-        if not c and c_next and not _is_verb(nxt) and _own_modifier(wanted, nxt, said):
+        last = nxt == named[-1]  # the measure's head noun: 失业率 of 调查失业率, 强度 of 碳排放强度
+        if not c and c_next and last and not _is_verb(nxt) and _own_modifier(wanted, nxt, said):
             return 0.0  # another kind of the target's measure (调查失业率 for 登记失业率, 碳排放强度 for 能耗强度)
     sentence = result.sentence
     near = _canonical(sentence[max(0, f.start - 40):f.start] + re.split(r"[,;。]", sentence[f.end:])[0])
