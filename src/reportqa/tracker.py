@@ -642,6 +642,26 @@ STATUSES = ("met", "not_met", "not_reported")
 TARGET_KINDS = ("quantified", "qualitative")
 
 
+CSV_COLUMNS = ("place", "year", "doc", "text", "indicator", "figure", "bound", "status", "outcome_doc",
+               "outcome_quote", "outcome_figure", "link", "outcome_link")
+
+
+def targets_csv(items: list[dict]) -> str:
+    """The targets as CSV for a spreadsheet (with a byte-order mark, so Excel reads it as UTF-8)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(CSV_COLUMNS)
+    for t in items:
+        o = t.get("outcome") or {}
+        w.writerow([t["place"], t["year"], t["doc"], t["text"], t["indicator"], t["figure"] or "", t["bound"],
+                    t["status"], o.get("doc", ""), o.get("quote", ""), o.get("figure") or "", t["link"],
+                    o.get("link", "")])
+    return "\ufeff" + buf.getvalue()
+
+
 def _write_atomically(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
