@@ -143,7 +143,9 @@ def create_app(settings: Settings | None = None, service=None):
             return [], message, scope, []
         target_kind = kind if kind in TARGET_KINDS else None
         items, message = engine.book.select(docs, None if target_kind else kind)
-        targets = engine.tracker.select(docs, year=scope.year, status=status, kind=target_kind)
+        # the targets set for the year (by the reports of the place that plan it, not those that review it)
+        place_docs = engine.reports_in(scope.place, None)[0] if scope.place else None
+        targets = engine.tracker.select(place_docs, year=scope.year, status=status, kind=target_kind)
         if kind and not target_kind and not message:  # a kind of plan item: the targets of those reports
             targets = [t for t in targets if t["doc"] in {i["doc"] for i in items}]
         return items, message, scope, targets
