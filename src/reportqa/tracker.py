@@ -656,10 +656,16 @@ def targets_csv(items: list[dict]) -> str:
     w.writerow(CSV_COLUMNS)
     for t in items:
         o = t.get("outcome") or {}
-        w.writerow([t["place"], t["year"], t["doc"], t["text"], t["indicator"], t["figure"] or "", t["bound"],
+        w.writerow([_cell(v) for v in [t["place"], t["year"], t["doc"], t["text"], t["indicator"], t["figure"] or "", t["bound"],
                     t["status"], o.get("doc", ""), o.get("quote", ""), o.get("figure") or "", t["link"],
-                    o.get("link", "")])
+                    o.get("link", "")]])
     return "\ufeff" + buf.getvalue()
+
+
+def _cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _write_atomically(path: Path, text: str) -> None:
