@@ -36,6 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .corpus import YEAR, normalise
+from .periods import SPEECH_KINDS
 from .lexical import words_of
 from .qa.facts import FALL_TEXT, GROWTH_TEXT, Figure, _is_verb, figures_in, unit_class
 
@@ -45,7 +46,7 @@ VERSION = 1  # bump when the tracker's output changes: the cache keyed by it is 
 ABOUT_POINTS = Decimal("0.5")  # 左右 on a rate: within half a percentage point
 ABOUT_SHARE = Decimal("0.05")  # 左右 on an amount: within 5% of it
 SENTENCE = re.compile(r"[^。!?\n]+[。!?]?")
-LIST_LEAD = re.compile(r"(?:目标|指标|任务|要求)[^:,;。]{0,6}(?:是|为|包括)?:$")
+LIST_LEAD = re.compile(r"(?:目标|指标|任务)[^:,;。]{0,6}(?:是|为|包括)?:$")  # not 总体要求: principles
 AT_LEAST = re.compile(r"不低于|不少于|至少")
 AT_MOST = re.compile(r"控制在|不超过|不高于|(?<!不)低于|(?<!不)少于")
 CEILING = re.compile(r"控制在|不超过|不高于|涨幅|上涨")
@@ -208,19 +209,48 @@ def passages(doc, chunks) -> list[Passage]:
     return out
 
 
+THIS_YEAR = re.compile(r"今年(?!以来)|本年度")
+PLEDGE_TEXT = re.compile(r"要|力争|争取|确保|预期|拟|计划|目标")
+BOUND_TEXT = re.compile(r"左右|以上|以内|不低于|不少于|不超过|控制在")
+PAST_TEXT = re.compile(r"去年|过去|一年来|上年|已经|已")
+
+
+def plans_its_year(sentence: str, meta) -> bool:
+    """Whether a sentence of a speech sets its year's targets, read from its own words: it speaks of
+    今年 (the speech's year) or names that year, or it pledges a bounded figure ("要…控制在…以内"), and
+    it does not speak of the year before. For a speech whose headings say neither review nor plan (the
+    2002 report's "一、扩大和培育内需，促进经济较快增长"), and the sentences of a five-year plan."""
+    if meta.kind not in SPEECH_KINDS:
+        return False
+    named = {int(y) for y in YEAR.findall(sentence)}
+    if PAST_TEXT.search(sentence) or (meta.reviews is not None and meta.reviews in named):
+        return False
+    return bool(THIS_YEAR.search(sentence) or (meta.plans in named)
+                or (PLEDGE_TEXT.search(sentence) and BOUND_TEXT.search(sentence) and not named))
+
+
 def targets_in(doc, chunks) -> list[Target]:
-    """The targets of a report: read from its plan passages for the year it plans."""
+    """The targets of a report: read from its plan passages for the year it plans. A passage of a
+    five-year plan gives only the sentences that speak of the year; a speech with no plan passage at
+    all (its headings say neither), the sentences that set its year's targets (`plans_its_year`)."""
     meta = doc.meta
     year = meta.plans
     if year is None:
         return []
+    joined = passages(doc, chunks)
+    unplanned = meta.kind in SPEECH_KINDS and not any(c.mode == "plan" and not c.span for c in joined)
     out: list[Target] = []
-    for c in passages(doc, chunks):
-        if c.kind != "text" or c.mode != "plan" or c.span or (c.years and str(year) not in c.years):
+    for c in joined:
+        if c.kind != "text" or (c.years and str(year) not in c.years and not unplanned):
+            continue
+        whole = c.mode == "plan" and not c.span
+        if not whole and not (c.mode == "plan" or unplanned):
             continue
         norm = readable(normalise(c.text))
         for sm in SENTENCE.finditer(norm):
             sentence, s0 = sm.group(), sm.start()
+            if not whole and not plans_its_year(sentence, meta):
+                continue
             entries, listed = _entries(sentence)
             for a, b in entries:
                 out.extend(_entry_targets(doc, c, s0 + a, norm[s0 + a:s0 + b], listed, year))
@@ -231,7 +261,6 @@ def pledges_in(doc, targets: list[Target]) -> list[Target]:
     """A town's plans are a list of parts ("一是加强执法队伍培训。…", "（二）完善调解网络"): each part that
     sets no figure is one pledge, quoted by its heading (a speech's parts are chapters, not pledges)."""
     from .commitments import commitments
-    from .periods import SPEECH_KINDS
     from .corpus import strip_marker
 
     meta = doc.meta
@@ -364,7 +393,9 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
     """The figures a report states in its review passages for `year` (a passage of several years
     counts only from a sentence naming that year, or 过去一年, until one names another period)."""
     out: list[Result] = []
-    for c in passages(doc, chunks):
+    joined = passages(doc, chunks)
+    unplanned = doc.meta.kind in SPEECH_KINDS and not any(c.mode == "plan" and not c.span for c in joined)
+    for c in joined:
         if c.kind != "text" or c.mode != "review":
             continue
         norm = readable(normalise(c.text))
@@ -377,8 +408,8 @@ def results_in(doc, chunks, year: int | None) -> list[Result]:
                 current = True
             elif c.span and ((named and year not in named) or OTHER_PERIOD.search(opening)):
                 current = False
-            if not current:
-                continue
+            if not current or (unplanned and plans_its_year(sentence, doc.meta)):
+                continue  # a speech's sentence setting its own year's targets reports nothing done
             pos = 0
             if VERDICT.search(sentence) and len(sentence) <= MAX_QUOTE:
                 out.append(Result(doc.doc_id, None, "", sentence, c.start + sm.start(),
