@@ -153,7 +153,7 @@ def test_the_tracker_is_cached_next_to_the_index(national):
 
 @pytest.fixture(scope="module")
 def towns(multi_service) -> Tracker:
-    return Tracker(multi_service.index)
+    return Tracker(multi_service.index, lambda: multi_service.encoder)
 
 
 @pytest.mark.parametrize("doc", ["xiaohe-2023", "songlin-2023"])
@@ -172,3 +172,21 @@ def test_a_towns_target_is_checked_against_the_next_years_report(towns):
     # 法律明白人 trained in two sessions: the 2024 report never says so (its 集中培训 is of cadres)
     unsaid = next(i for i in towns.select(["xiaohe-2023"]) if "集中培训2期" in i["text"])
     assert unsaid["status"] == "not_reported" and unsaid["outcome"] is None
+
+
+@pytest.mark.parametrize("doc,words,evidence", [
+    ("xiaohe-2023", "推行法律顾问审核全覆盖", "政府法律顾问的审核"),
+    ("xiaohe-2023", "充实人民调解力量", "专职人民调解员"),
+    ("songlin-2023", "聘请常年法律顾问", "聘请2名律师担任乡政府常年法律顾问"),
+    ("songlin-2023", "完善调解网络", "专业调解小组"),
+])
+def test_a_pledge_without_a_figure_is_met_when_the_next_report_says_it_was_done(towns, doc, words, evidence):
+    it = next(i for i in towns.select([doc]) if words in i["text"])
+    assert it["kind"] == "qualitative" and it["status"] == "met", it
+    assert evidence in it["outcome"]["quote"] and it["outcome"]["year"] == 2024
+
+
+@pytest.mark.parametrize("words", ["完成村规民约修订", "民主法治示范村"])
+def test_a_pledge_the_next_report_never_mentions_is_not_reported(towns, words):
+    it = next(i for i in towns.select(["xiaohe-2023"]) if words in i["text"])
+    assert it["status"] == "not_reported" and it["outcome"] is None

@@ -227,7 +227,12 @@ def commitments(place, year, status, jsonl, corpus, index) -> None:
         docs = Scoper(loaded.metas, loaded.spellings, loaded.coverage()).scope("", "zh", Scope(place=place)).docs
         if not docs:
             _fail(f"no report is about the place {place!r}; `reportqa list` shows the places")
-    items = Tracker(loaded).select(docs, year=year, status=status)
+    def encoder():
+        from .embedding import Encoder
+
+        return Encoder(settings.model)
+
+    items = Tracker(loaded, encoder).select(docs, year=year, status=status)
     if jsonl:
         for t in items:
             click.echo(json.dumps(t, ensure_ascii=False))

@@ -96,11 +96,13 @@ class Target:
     status: str = "not_reported"
     high: str | None = None  # the upper end of a range ("6.5%－7%": 7)
     context: str = ""  # the sentence's words before a target that names little of its own
+    _part: int | None = field(default=None, repr=False)  # a pledge's plan part (its start), for follow_up
     _value: Decimal | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         out = asdict(self)
         out.pop("_value")
+        out.pop("_part")
         return out
 
 
@@ -279,7 +281,8 @@ def pledges_in(doc, targets: list[Target]) -> list[Target]:
         text = doc.text[at:at + len(title)]
         name = strip_marker(normalise(text))
         out.append(Target(doc.doc_id, meta.place, meta.plans, text, at, at + len(text), _indicator(name), None, "",
-                          "", kind="qualitative", section=item["section"], link=f"/report/{doc.doc_id}#{at}-{at + len(text)}"))
+                          "", kind="qualitative", section=item["section"], link=f"/report/{doc.doc_id}#{at}-{at + len(text)}",
+                          _part=item["start"]))
     return out
 
 
@@ -587,8 +590,10 @@ def status_of(target: Target, result: Result | None) -> str:
 
 # ---------------------------------------------------------------- the tracker of an index
 
-def track(index) -> list[Target]:
-    """Every target of every report in the index, with its outcome and status."""
+def track(index, encoder_factory=None) -> list[Target]:
+    """Every target of every report in the index, with its outcome and status. A town's pledge without
+    a figure is met when the report reviewing its year reports on it (`commitments.follow_up`: the
+    encoder and shared terms); the encoder is asked for only when such a pledge has a later report."""
     metas = index.metas
     reviewing: dict[tuple[str, int], list[str]] = {}
     for d, m in metas.items():
@@ -612,15 +617,39 @@ def track(index) -> list[Target]:
                     t.outcome.year = metas[t.outcome.doc].year
                 t.status = status_of(t, result)
         out.extend(targets)
+    pending = [t for t in out if t.kind == "qualitative" and t._part is not None
+               and reviewing.get((metas[t.doc].place, metas[t.doc].plans))]
+    if pending and encoder_factory is not None:
+        _follow_pledges(index, encoder_factory(), pending)
     return out
+
+
+def _follow_pledges(index, encoder, pledges: list[Target]) -> None:
+    """A pledge's outcome: the sentence of the later report that reports on its part, best first."""
+    from .commitments import commitments, follow_up
+
+    docs = sorted({t.doc for t in pledges})
+    items = [i for i in commitments({d: index.documents[d] for d in docs}) if i["kind"] == "plan"]
+    parts = {(i["doc"], i["start"]): i for i in items}
+    wanted = [parts[(t.doc, t._part)] for t in pledges if (t.doc, t._part) in parts]
+    follow_up(wanted, index, encoder)
+    for t in pledges:
+        item = parts.get((t.doc, t._part))
+        best = (item or {}).get("followups") or []
+        if best and best[0].get("quote"):
+            f = best[0]
+            t.outcome = Outcome(f["doc"], f["quote"], f["quote_start"], f["quote_end"], None, f.get("year"),
+                                f"/report/{f['doc']}#{f['quote_start']}-{f['quote_end']}")
+            t.status = "met"
 
 
 class Tracker:
     """The tracker of one loaded index: computed once, kept in memory and in a cache file next to the
     index (rewritten atomically), so a restart or a second command reads it instead of recomputing."""
 
-    def __init__(self, index) -> None:
-        self.index = index
+    def __init__(self, index, encoder_factory=None) -> None:
+        """`encoder_factory`: returns the encoder, asked for only when a town's pledge needs it."""
+        self.index, self.encoder_factory = index, encoder_factory
         self._items: list[dict] | None = None
         self._lock = threading.Lock()
 
@@ -644,7 +673,7 @@ class Tracker:
             return None
 
     def _compute(self) -> list[dict]:
-        items = [t.to_dict() for t in track(self.index)]
+        items = [t.to_dict() for t in track(self.index, self.encoder_factory)]
         path = self.cache_path
         if path is not None:
             try:

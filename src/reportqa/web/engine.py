@@ -100,7 +100,8 @@ class Engine:
     def tracker(self) -> Tracker:
         current = self.current
         if current.tracker is None:
-            current.tracker = Tracker(current.svc.index)
+            svc = current.svc
+            current.tracker = Tracker(svc.index, lambda: svc.encoder)
         return current.tracker
 
     @property
