@@ -146,7 +146,12 @@ def test_the_tracker_is_cached_next_to_the_index(national):
         assert Tracker(loaded).items()[0]["status"] == "from-the-cache"
     finally:
         tracker.cache_path.unlink()
+    from reportqa.web.reload import signature
+
+    before = signature(national["index"])
     assert Tracker(loaded).items() == national["items"], "without the file it is computed again, the same"
+    assert tracker.cache_path.exists() and signature(national["index"]) == before, \
+        "the cache sits outside the active index: a watching server takes it for no new index"
 
 
 # ---------------------------------------------------------------- the town reports of the multi set

@@ -13,18 +13,25 @@ Bound: 左右 about, 以上 / 不低于 / 不少于 at least, 以内 / 以下 / 
 "6.5%－7%" a range; a plain figure is at least. A rise of prices (涨幅) or a figure to be kept
 (控制在) is a ceiling: "居民消费价格涨幅3%左右" is met by any rise up to about 3%.
 
+A speech whose headings say neither review nor plan gives the sentences setting its year's targets
+(`plans_its_year`); a town's plan part with no figure ("三是充实人民调解力量") is a pledge.
+
 Outcome. The reports of the same place whose `reviews` year is the target's year, their review
-passages: a figure of the same unit class and aspect whose words name the same thing (every word
-naming the result is found in the target's words, and most of the target's words in the result's
-sentence: 能耗强度 answers 能源消耗强度; 碳排放强度 does not). Nothing is guessed: no such figure,
-no outcome.
+passages: a figure of the same unit class (and, for a rate, aspect) whose words name the same thing:
+at least half the words naming the result are the target's, at least half the target's words are
+near the figure, and the result names no other kind of the target's head noun (能耗强度 answers
+能源消耗强度 and 单位国内生产总值能耗; 碳排放强度 and 调查失业率 do not answer 能耗强度 and
+登记失业率). Nothing is guessed: no such figure, no outcome; a sentence naming every word of the
+measure and saying how it went ("预期增长目标未能实现", "保持较低水平") is one without a figure. A
+pledge's outcome is the follow-up of `commitments.follow_up` (the encoder and shared terms).
 
 Status. met / not_met against the bound; about allows ABOUT_POINTS percentage points for a rate and
 ABOUT_SHARE of the figure for an amount (the 2015 report calls 7.4% against "7.5%左右" a target met);
-not_reported without an outcome.
+not_reported without an outcome. Computed once per index build and cached beside it (`Tracker`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -655,8 +662,14 @@ class Tracker:
 
     @property
     def cache_path(self) -> Path | None:
+        """`<index>/cache/commitments-v<VERSION>-<build>.json`: beside the active index, not in it (a file
+        added there would look like a new index to a server watching it), named by the build it is of."""
         directory = getattr(self.index, "directory", None)
-        return Path(directory) / f"commitments-v{VERSION}.json" if directory else None
+        if not directory:
+            return None
+        manifest = json.dumps(getattr(self.index, "manifest", {}), sort_keys=True).encode("utf-8")
+        build = hashlib.sha256(manifest).hexdigest()[:16]
+        return Path(directory).parent / "cache" / f"commitments-v{VERSION}-{build}.json"
 
     def items(self) -> list[dict]:
         """Every target as a dict (Target.to_dict), in report order."""
@@ -677,6 +690,10 @@ class Tracker:
         path = self.cache_path
         if path is not None:
             try:
+                path.parent.mkdir(exist_ok=True)
+                for stale in path.parent.glob("commitments-*.json"):  # of earlier builds
+                    if stale != path:
+                        stale.unlink(missing_ok=True)
                 _write_atomically(path, json.dumps(items, ensure_ascii=False))
             except OSError as e:  # a read-only index still answers, only slower
                 log.info("commitments cache not written: %s", e)
