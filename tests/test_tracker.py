@@ -128,7 +128,8 @@ def test_user_errors_are_one_line_and_exit_code_2(national, tmp_path):
                  ["commitments", "--corpus", str(tmp_path), "--index", str(tmp_path / "none")]):
         r = runner.invoke(cli, argv)
         assert r.exit_code == 2, (argv, r.output)
-        assert len(r.stderr.strip().splitlines()) >= 1 and r.stderr.strip().splitlines()[-1].startswith("reportqa: ")
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("reportqa: ") and not r.stdout, (argv, r.stderr)
 
 
 def test_the_tracker_is_cached_next_to_the_index(national):

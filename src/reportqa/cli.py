@@ -216,10 +216,10 @@ def commitments(place, year, status, jsonl, corpus, index) -> None:
     from .tracker import Tracker, summary
 
     settings = _settings(corpus, index)
+    loaded = index_store.load(settings.index_dir)  # a missing or damaged index: one line, exit code 2
     reason = index_store.stale_reason(settings)
     if reason:
         click.echo(f"reportqa: the index is not up to date ({reason}); run `reportqa build`", err=True)
-    loaded = index_store.load(settings.index_dir)
     docs = None
     if place:
         from .qa.scope import Scope, Scoper
