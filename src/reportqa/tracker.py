@@ -62,6 +62,8 @@ RANGE_AFTER = re.compile(r"\s*[-－—~～至到]\s*(\d+(?:\.\d+)?)\s*%")
 FRAME = re.compile(r"今年|明年|全年|年内|当年|力争|争取|确保|努力|预期|计划|目标|要|再|将|拟|继续|进一步|全面|完成"
                    r"|控制在|达到|保持在|保持|实现|其中|以上|左右|以内|以下|不低于|不少于|不超过|的")
 NAMELESS = re.compile(r"^(?:新开工|开工|新建|建设|完成|改造|新增|增加|减少|安排|新安排|解决)?$")
+COMPARED = re.compile(r"\s*(?:比|较)(?:去年|上年|上一年)")
+EXPLAINING = re.compile(r"\s*(?:上述|以上|这些)")  # "上述主要预期目标，考虑了…": why the targets, not more targets
 YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年")
 MAX_QUOTE = 120
 MAX_TARGET = 80  # a target quoted longer than this is a paragraph, not one pledge
@@ -150,6 +152,8 @@ def _target_figures(text: str, plans: int | None) -> list[Figure]:
         if f.span or f.aspect == "completion" or _quoted(text, f.start):
             continue
         clause_start = text.rfind(",", 0, f.start) + 1
+        if COMPARED.match(text, clause_start):
+            continue  # "比去年增加5500亿元": how the target before it compares with last year's
         named = [int(y) for y in YEAR.findall(text[clause_start:f.end])]
         if plans is not None and any(y != plans for y in named):
             continue
@@ -258,7 +262,7 @@ def targets_in(doc, chunks) -> list[Target]:
         norm = readable(normalise(c.text))
         for sm in SENTENCE.finditer(norm):
             sentence, s0 = sm.group(), sm.start()
-            if not whole and not plans_its_year(sentence, meta):
+            if (not whole and not plans_its_year(sentence, meta)) or EXPLAINING.match(sentence):
                 continue
             entries, listed = _entries(sentence)
             for a, b in entries:
