@@ -407,6 +407,28 @@ def test_commitments_page_fits_the_screen(server, sized):
     assert not page.errors
 
 
+def test_commitments_targets_table_reads_on_a_phone(server, sized):
+    """The targets table at 1280 px is a table; at 390 px each row is a card with labelled cells, and
+    nothing scrolls sideways; the filters work without script (a GET form)."""
+    page = sized
+    page.goto(server.url + "/commitments")
+    table = page.locator(".rq-targets")
+    table.wait_for()
+    assert page.locator(".rq-summary").inner_text().split(" · ")[-1].endswith("not reported")
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    cell = page.locator(".rq-targets td").first
+    display = cell.evaluate("td => getComputedStyle(td).display")
+    assert display == ("block" if page.size == "phone" else "table-cell")
+    assert page.locator(".rq-filters").get_attribute("method") == "get"
+    page.select_option('select[name="status"]', "not_reported")
+    page.click(".rq-filters button")
+    page.wait_for_url("**status=not_reported**")
+    statuses = page.locator(".rq-targets .rq-status").all_inner_texts()
+    assert statuses and all("Not reported" in s for s in statuses)
+    shot(page, "commitments-targets")
+    assert not page.errors
+
+
 @pytest.mark.parametrize("fragment", ["#abc", "#5-", "#%E0", "#-3-4", "#99999999-999999999", "#10-5", "#2693-2859,%E0%A4%A"])
 def test_report_page_ignores_malformed_fragments(server, browser_page, fragment):
     page, seen, dialogs = browser_page

@@ -363,7 +363,7 @@ def commitments_of(server, **params):
 
 def test_commitments_filter_by_place_year_and_kind(multi):
     xiaohe = commitments_of(multi, place="xiaohe", year="2023").json()
-    assert xiaohe["filters"] == {"place": "xiaohe", "year": 2023, "kind": None}
+    assert xiaohe["filters"] == {"place": "xiaohe", "year": 2023, "kind": None, "status": None}
     assert xiaohe["count"] == 6 and {i["doc"] for i in xiaohe["commitments"]} == {"xiaohe-2023"}
     songlin = commitments_of(multi, place="松林").json()["commitments"]
     assert {i["doc"] for i in songlin} == {"songlin-2023", "songlin-2024"}
@@ -405,3 +405,43 @@ def test_commitments_page_links_into_both_reports(multi):
     assert "2024年报告未提及" in page and "not mentioned in the 2024 report" in page and "村规民约" in page
     assert 'href="/report/xiaohe-2023#' in page and f'href="/report/{SEED}#' in page
     assert "配备了专职人民调解员" in page
+
+
+# ------------------------------------------------------------------ the commitments tracker: targets, CSV, page
+
+def test_commitments_api_lists_the_targets_of_a_year_with_their_outcomes(multi):
+    r = commitments_of(multi, place="小河镇", year="2024").json()
+    targets = r["targets"]
+    assert targets and {t["doc"] for t in targets} == {"xiaohe-2023"} and {t["year"] for t in targets} == {2024}
+    training = next(t for t in targets if "专题培训不少于4次" in t["text"])
+    assert training["status"] == "met" and training["bound"] == "at least"
+    assert training["outcome"]["doc"] == SEED and "4次" in training["outcome"]["quote"]
+    rules = next(t for t in targets if "村规民约" in t["text"])
+    assert rules["kind"] == "qualitative" and rules["status"] == "not_reported" and rules["outcome"] is None
+    met = sum(t["status"] == "met" for t in targets)
+    assert r["summary"].startswith(f"{len(targets)} targets: {met} met, ")
+    only = commitments_of(multi, place="小河镇", year="2024", status="met").json()["targets"]
+    assert only and all(t["status"] == "met" for t in only)
+    assert commitments_of(multi, status="done").status_code == 400
+
+
+def test_commitments_csv_download(multi):
+    r = commitments_of(multi, place="小河镇", year="2024", format="csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    targets = commitments_of(multi, place="小河镇", year="2024").json()["targets"]
+    assert rows[0][:4] == ["place", "year", "doc", "text"] and len(rows) == len(targets) + 1
+    assert {row[3] for row in rows[1:]} == {t["text"] for t in targets}
+
+
+def test_commitments_page_shows_the_targets_table_without_script(multi):
+    page = httpx.get(multi.url + "/commitments", params={"place": "小河镇", "year": "2024"}).text
+    assert '<table class="rq-targets">' in page and "<script" not in page
+    assert "rq-summary" in page and " targets: " in page and "专题培训不少于4次" in page
+    assert f'href="/report/{SEED}#' in page and 'href="/report/xiaohe-2023#' in page
+    assert 'name="status"' in page and "format=csv" in page
+    met = httpx.get(multi.url + "/commitments", params={"place": "小河镇", "year": "2024", "status": "not_reported"}).text
+    assert "村规民约" in met and "专题培训不少于4次" not in met

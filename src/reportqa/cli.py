@@ -203,6 +203,46 @@ def _ask_lines(service, lines, scope) -> None:
         sys.stdout.flush()
 
 
+@cli.command()
+@click.option("--place", help="Only the targets of reports about this place (全国, 小河镇, 小河 or Xiaohe).")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Only the targets set for this year.")
+@click.option("--status", type=click.Choice(["met", "not_met", "not_reported"]), help="Only targets of this status.")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object per target.")
+@corpus_option
+@index_option
+def commitments(place, year, status, jsonl, corpus, index) -> None:
+    """The targets the reports set, each with the result the next report states and met / not met."""
+    from . import index as index_store
+    from .tracker import Tracker, summary
+
+    settings = _settings(corpus, index)
+    loaded = index_store.load(settings.index_dir)  # a missing or damaged index: one line, exit code 2
+    reason = index_store.stale_reason(settings)
+    if reason:
+        click.echo(f"reportqa: the index is not up to date ({reason}); run `reportqa build`", err=True)
+    docs = None
+    if place:
+        from .qa.scope import Scope, Scoper
+
+        docs = Scoper(loaded.metas, loaded.spellings, loaded.coverage()).scope("", "zh", Scope(place=place)).docs
+        if not docs:
+            _fail(f"no report is about the place {place!r}; `reportqa list` shows the places")
+    def encoder():
+        from .embedding import Encoder
+
+        return Encoder(settings.model)
+
+    items = Tracker(loaded, encoder).select(docs, year=year, status=status)
+    if jsonl:
+        for t in items:
+            click.echo(json.dumps(t, ensure_ascii=False))
+        return
+    for t in items:
+        reported = t["outcome"]["quote"] if t["outcome"] else "—"
+        click.echo(f"{t['year']}\t{t['status']}\t{t['text']}\t{reported}\t({t['doc']})")
+    click.echo(summary(items))
+
+
 @cli.command("eval")
 @click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @corpus_option

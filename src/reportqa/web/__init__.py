@@ -14,7 +14,8 @@ part of the staff app; the public API is `POST /api/ask` and the OpenAI-compatib
 
 Scope: `POST /api/ask` and the Gradio `/ask` endpoint take optional `doc`, `place` and `year`
 (a widget pinned to its town sends `place`); `/commitments` and `/api/commitments` take
-`place`, `year` and `kind`. A place is matched as `reportqa.qa.scope.Scope` matches it (full name,
+`place`, `year`, `kind` and `status` (the targets' met / not_met / not_reported; `format=csv` downloads
+them). A place is matched as `reportqa.qa.scope.Scope` matches it (full name,
 short form or pinyin).
 """
 from __future__ import annotations
@@ -27,17 +28,19 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import json
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..errors import ReportQAError
 from ..qa.scope import Scope
+from ..tracker import STATUSES, TARGET_KINDS, summary, targets_csv
 from . import openai
 from .auth import Accounts, login_routes, staff_name
 from .engine import Engine
@@ -128,31 +131,49 @@ def create_app(settings: Settings | None = None, service=None):
     def api_reports():
         return engine.svc.reports()
 
-    def selected_commitments(place, year, kind):
+    def selected_commitments(place, year, kind, status=None):
+        """The plan items (CommitmentBook) and the targets (Tracker) of a place and year. `kind` is a
+        commitment or report kind for the items, or quantified / qualitative for the targets;
+        `status` (met, not_met, not_reported) filters the targets."""
         scope = read_scope(None, place, year)  # ValueError for a bad year
+        if status and status not in STATUSES:
+            raise ValueError(f'"status" must be one of {", ".join(STATUSES)}')
         docs, message = engine.reports_in(scope.place, scope.year)
         if message:
-            return [], message, scope
-        items, message = engine.book.select(docs, kind)
-        return items, message, scope
+            return [], message, scope, []
+        target_kind = kind if kind in TARGET_KINDS else None
+        items, message = engine.book.select(docs, None if target_kind else kind)
+        # the targets set for the year (by the reports of the place that plan it, not those that review it)
+        place_docs = engine.reports_in(scope.place, None)[0] if scope.place else None
+        targets = engine.tracker.select(place_docs, year=scope.year, status=status, kind=target_kind)
+        if kind and not target_kind and not message:  # a kind of plan item: the targets of those reports
+            targets = [t for t in targets if t["doc"] in {i["doc"] for i in items}]
+        return items, message, scope, targets
 
     @app.get("/api/commitments")
-    def commitments_json(place: str | None = None, year: str | None = None, kind: str | None = None):
+    def commitments_json(place: str | None = None, year: str | None = None, kind: str | None = None,
+                         status: str | None = None, format: str | None = None):
         try:
-            items, message, scope = selected_commitments(place, year, kind)
+            items, message, scope, targets = selected_commitments(place, year, kind, status)
         except ValueError as e:
             return _error(400, str(e))
-        return {"filters": {"place": scope.place, "year": scope.year, "kind": kind or None},
-                "count": len(items), "message": message, "commitments": items}
+        if format == "csv":
+            name = "commitments" + "".join(f"-{v}" for v in (scope.place, scope.year) if v)
+            return Response(targets_csv(targets), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.csv"})
+        return {"filters": {"place": scope.place, "year": scope.year, "kind": kind or None, "status": status or None},
+                "count": len(items), "message": message, "commitments": items,
+                "summary": summary(targets), "targets": targets}
 
     @app.get("/commitments", response_class=HTMLResponse)
-    def commitments_view(place: str | None = None, year: str | None = None, kind: str | None = None):
+    def commitments_view(place: str | None = None, year: str | None = None, kind: str | None = None,
+                         status: str | None = None):
         try:
-            items, message, scope = selected_commitments(place, year, kind)
+            items, message, scope, targets = selected_commitments(place, year, kind, status)
         except ValueError as e:
             return HTMLResponse(not_found_page(str(e)), status_code=400)
-        chosen = {"place": scope.place, "year": scope.year, "kind": kind}
-        return commitments_page(items, message, engine.svc.reports(), chosen)
+        chosen = {"place": scope.place, "year": scope.year, "kind": kind, "status": status}
+        return commitments_page(items, message, engine.svc.reports(), chosen, targets)
 
     @app.get("/report/{doc_id}", response_class=HTMLResponse)
     def report(doc_id: str):

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..commitments import CommitmentBook
+from ..tracker import Tracker
 from ..config import Settings
 from ..errors import ReportQAError
 from ..feedback import FeedbackStore, Recorded, citation_summary, now
@@ -38,6 +39,7 @@ class Loaded:
     signature: tuple | None
     loaded_at: str
     pool: object = None  # workers.AnswerPool answering from this index, when REPORTQA_WORKERS > 1
+    tracker: Tracker | None = None  # the targets and their outcomes (computed on first use, then cached)
 
     def ask(self, question, history, scope) -> dict:
         if self.pool is not None:
@@ -93,6 +95,14 @@ class Engine:
     @property
     def book(self) -> CommitmentBook:
         return self.current.book
+
+    @property
+    def tracker(self) -> Tracker:
+        current = self.current
+        if current.tracker is None:
+            svc = current.svc
+            current.tracker = Tracker(svc.index, lambda: svc.encoder)
+        return current.tracker
 
     @property
     def documents(self) -> dict:

@@ -198,20 +198,71 @@ def _select(name: str, label: str, options: list[tuple[str, str]], chosen: str) 
     return f'<label>{esc(label)} <select name="{esc(name)}">{opts}</select></label>'
 
 
-def commitments_page(items: list[dict], message: str, reports: list[dict], chosen: dict) -> str:
-    """The commitments, a filter form (place, year, kind) and, for plans, the next year's follow-up."""
+STATUS_LABELS = {"met": "已完成 Met", "not_met": "未完成 Not met", "not_reported": "未报告 Not reported"}
+BOUND_LABELS = {"about": "左右 about", "at least": "不低于 at least", "at most": "不高于 at most", "range": "区间 range"}
+TARGET_KIND_LABELS = {"quantified": "定量目标 Quantified", "qualitative": "定性目标 Qualitative"}
+
+
+def _summary_zh(targets: list[dict]) -> str:
+    n = {s: sum(1 for t in targets if t["status"] == s) for s in STATUS_LABELS}
+    return f"{len(targets)}项目标：完成{n['met']}项，未完成{n['not_met']}项，未报告{n['not_reported']}项"
+
+
+def targets_html(targets: list[dict], summary: str) -> str:
+    """The targets as a table: the pledge (linked to its words), what was promised, what the later
+    report says (linked to its words), the status. Below 600 px each row is a card (report.css)."""
+    if not targets:
+        return '<p class="rq-empty">所选范围内没有可核对的目标 · No targets in the chosen reports.</p>'
+    rows = []
+    for t in targets:
+        promised = esc(t["figure"] or "—")
+        if t.get("bound"):
+            promised += f' <span class="rq-bound">{esc(BOUND_LABELS.get(t["bound"], t["bound"]))}</span>'
+        o = t.get("outcome")
+        if o:
+            href = report_href(o["doc"], o["start"], o["end"])
+            reported = (f'<a href="{esc(href)}" target="_blank" rel="noopener">{esc(o["quote"])}</a>'
+                        f' <span class="rq-where">{esc(where("", o.get("year")))}</span>')
+        else:
+            reported = '<span class="rq-none">报告未提及 · not stated</span>'
+        href = report_href(t["doc"], t["start"], t["end"])
+        rows.append(f'<tr class="rq-{esc(t["status"])}">'
+                    f'<td data-label="目标 Target"><a href="{esc(href)}" target="_blank" rel="noopener">{esc(t["text"])}</a>'
+                    f' <span class="rq-where">{esc(where(t.get("place"), t.get("year")))}</span></td>'
+                    f'<td data-label="承诺 Promised">{promised}</td><td data-label="报告 Reported">{reported}</td>'
+                    f'<td data-label="状态 Status"><span class="rq-status">{esc(STATUS_LABELS.get(t["status"], t["status"]))}'
+                    '</span></td></tr>')
+    return (f'<p class="rq-summary">{esc(_summary_zh(targets))} · {esc(summary)}</p>'
+            '<table class="rq-targets"><thead><tr><th>目标 Target</th><th>承诺 Promised</th><th>报告 Reported</th>'
+            f'<th>状态 Status</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def commitments_page(items: list[dict], message: str, reports: list[dict], chosen: dict,
+                     targets: list[dict] | None = None) -> str:
+    """The targets table with its summary line, a filter form (place, year, kind, status: a plain GET
+    form, no script) and the plans with the next year's follow-up."""
+    from ..tracker import summary
+
     places = sorted({r["place"] for r in reports if r.get("place")})
     years = sorted({str(r["year"]) for r in reports if r.get("year")})
-    kinds = [(k, KIND_LABELS[k]) for k in KIND_LABELS] + [(k, k) for k in sorted({r["kind"] for r in reports if r.get("kind")})]
+    kinds = ([(k, v) for k, v in TARGET_KIND_LABELS.items()] + [(k, KIND_LABELS[k]) for k in KIND_LABELS]
+             + [(k, k) for k in sorted({r["kind"] for r in reports if r.get("kind")})])
     form = ('<form class="rq-filters" method="get" action="/commitments">'
             + _select("place", "地方 Place", [(p, p) for p in places], chosen.get("place") or "")
             + _select("year", "年度 Year", [(y, y) for y in years], str(chosen.get("year") or ""))
             + _select("kind", "类别 Kind", kinds, chosen.get("kind") or "")
+            + _select("status", "状态 Status", list(STATUS_LABELS.items()), chosen.get("status") or "")
             + '<button type="submit">筛选 Filter</button></form>')
+    targets = targets or []
+    query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in chosen.items() if v)
+    csv_link = f"/api/commitments?{query + '&' if query else ''}format=csv"
     return (PAGE_HEAD.format(title="承诺事项 Commitments") + '<body><header>'
-            '<h1>承诺事项 Commitments</h1><p class="meta">报告承诺的计划与整改措施，以及下一年报告的落实情况 · '
-            'Plans and rectification measures the reports promise, and what the next year\'s report says about them.</p>'
-            f'{form}</header><main>{commitments_html(items, message)}</main></body></html>')
+            '<h1>承诺事项 Commitments</h1><p class="meta">政府报告设定的目标，下一年报告所述结果，以及是否完成 · '
+            'The targets the reports set, what the next year\'s report says, and whether each was met.</p>'
+            f'{form}</header><main><h2>目标 Targets</h2>{targets_html(targets, summary(targets))}'
+            f'<p class="meta"><a href="{esc(csv_link)}">下载 CSV · Download CSV</a> · '
+            f'<a href="{esc(csv_link.replace("format=csv", "").rstrip("&?"))}">JSON</a></p>'
+            f'<h2>计划与整改 Plans and rectifications</h2>{commitments_html(items, message)}</main></body></html>')
 
 
 # ---------------------------------------------------------------- the public home and staff sign-in
