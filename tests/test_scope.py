@@ -98,3 +98,14 @@ def test_a_county_named_is_its_own_report_not_its_towns():
     assert scoper.scope("青石镇2022年接待游客多少万人次？", "zh").docs == ["town"]
     # Without a report about the county, a question naming it may use its towns' reports.
     assert Scoper({"town": town.meta}).scope("云溪县2022年接待游客多少？", "zh").docs == ["town"]
+
+
+def test_a_question_naming_no_place_that_several_places_answer_offers_them(multi_service):
+    a = multi_service.ask("2024年化解了多少矛盾纠纷？")
+    assert a.found and len(a.choices) >= 2
+    places = [c["place"] for c in a.choices]
+    assert len(set(places)) == len(places) and a.citations[0].place == places[0]  # the answer's place first
+    assert "另见" in a.answer and all(c["label"] in a.answer for c in a.choices[1:])
+    named = multi_service.ask("松林乡2024年化解了多少矛盾纠纷？")
+    assert named.found and named.choices == []  # a place named: nothing to choose
+    assert a.to_dict()["choices"] == a.choices

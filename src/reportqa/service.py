@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 # A follow-up leans on the previous question: it is short or opens like one.
 COUNT = re.compile(r"\d+(?:万)?(?:余|多)?(?P<unit>人次|场次|件|次|份|人|名|项|个)")
 FIGURE_NOUN = re.compile(r"率|比例|比重|人数|次数|件数|金额|数量|总额|人口|\b(?:rate|share|number|amount|total)\b", re.I)
+OTHER_PLACES = 3  # places named besides the one answering, when a question naming none is answered by several
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
 
@@ -94,9 +95,19 @@ class QAService:
         citations = [self._citation(cid, float(scores.get(cid, 0.0)), reading.quotes.get(cid))
                      for cid in order[: self.settings.top_k]]
         why = reading.winner.explain(self.reader.weights.weights)[:6] if reading.winner is not None else []
+        choices = []
+        if reading.found and not scoped.places and not (scope and (scope.place or scope.doc)):
+            # a question naming no place, answered differently by several places: say so, offer them
+            others = self.reader.other_places(reading)
+            if others:
+                winner = self.index.metas[reading.winner.chunk.doc_id]
+                choices = [{"place": m.place, "label": m.label(lang)} for m in
+                           [winner] + [self.index.metas[d] for d in others[:OTHER_PLACES]]]
+                names = "、".join(c["label"] for c in choices[1:]) if lang == "zh" else "; ".join(c["label"] for c in choices[1:])
+                text += f"（另见：{names}）" if lang == "zh" else f" (Other places answer too: {names}.)"
         return Answer(question=q, found=reading.found, answer=text, citations=citations, lang=lang,
                       qtype=question_read.qtype if question_read.qtype == "name" else qtype,
-                      latency_ms=(time.perf_counter() - t0) * 1000, id=id, why=why)
+                      latency_ms=(time.perf_counter() - t0) * 1000, id=id, why=why, choices=choices)
 
     def search(self, q: str, lang: str, qtype: str, previous: str | None, scoped):
         """The question read, its query and the passages retrieved for it, within its scope: its reports,

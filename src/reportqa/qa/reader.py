@@ -10,7 +10,7 @@ both, each quoted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from . import text as wording
 from .candidates import Candidate, Evidence, candidates
@@ -38,6 +38,7 @@ class Reading:
     order: list[int]
     quotes: dict[int, Candidate]
     winner: Candidate | None = None
+    ranked: list[Candidate] = field(default_factory=list)  # every candidate scored, best first
 
 
 class Reader:
@@ -66,12 +67,14 @@ class Reader:
                 return checked
         if question.multi:
             return self.parts(query, hits, question, years, mode)
-        winner = self.best(query, hits, question, years, mode, docs=docs)
+        ranked = self.candidates(query, hits, question, years, mode, docs=docs)
+        winner = best(ranked, self.weights, ranked=True)
         if winner is None:
-            return Reading(False, wording.NOT_FOUND[query.lang], order, {})
+            return Reading(False, wording.NOT_FOUND[query.lang], order, {}, ranked=ranked)
         order.remove(winner.chunk.chunk_id)
         order.insert(0, winner.chunk.chunk_id)
-        return Reading(True, self.format(query, winner, question), order, {winner.chunk.chunk_id: winner}, winner)
+        return Reading(True, self.format(query, winner, question), order, {winner.chunk.chunk_id: winner}, winner,
+                       ranked)
 
     def candidates(self, query, hits, question: Question, years=frozenset(), mode: str = "",
                    passages: int | None = None, docs=None) -> list[Candidate]:
@@ -82,9 +85,23 @@ class Reader:
 
     def best(self, query, hits, question: Question, years=frozenset(), mode: str = "",
              passages: int | None = None, docs=None) -> Candidate | None:
-        evidence = Evidence(self.index, query, question, set(years), mode, docs)
-        found = candidates(evidence, hits, **({"passages": passages} if passages else {}))
-        return best(found, self.weights)
+        return best(self.candidates(query, hits, question, years, mode, passages, docs), self.weights, ranked=True)
+
+    def other_places(self, reading: Reading) -> list[str]:
+        """The reports of other places than the winner's whose own best candidate also clears the
+        threshold with another fact: a question naming no place that several places answer differently."""
+        if reading.winner is None:
+            return []
+        metas = self.index.metas
+        place = metas[reading.winner.chunk.doc_id].place
+        out: dict[str, str] = {}
+        for c in reading.ranked:
+            other = metas[c.chunk.doc_id]
+            if c.score <= self.weights.threshold:
+                break
+            if other.place and other.place != place and other.place not in out and c.facts != reading.winner.facts:
+                out[other.place] = c.chunk.doc_id
+        return list(out.values())
 
     # --- answers from a report's structure ---------------------------------------------------------
 

@@ -171,7 +171,7 @@ class Scoper:
         if unknown and not docs:
             return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else ", ".join(unknown)))
         candidates = [d for d in allowed if d in docs] if docs else allowed
-        places = list(dict.fromkeys(self.metas[d].place for d in candidates if self.metas[d].place))
+        places = list(dict.fromkeys(self.metas[d].place for d in candidates if self.metas[d].place)) if docs else []
         if docs and not candidates:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()), places)
         place = "、".join(places) if docs else ""

@@ -47,11 +47,11 @@ def rank(cands: list[Candidate], weights: Weights) -> list[Candidate]:
 NEWER_MARGIN = 1.0  # how far below an older report's candidate the latest report's may score and still win
 
 
-def best(cands: list[Candidate], weights: Weights, margin: float = 0.0) -> Candidate | None:
+def best(cands: list[Candidate], weights: Weights, margin: float = 0.0, ranked: bool = False) -> Candidate | None:
     """The best candidate when it scores above the threshold (plus `margin`), else None. A question
     naming no year asks how things stand now: the latest report of a place wins over an older one's
     candidate it nearly matches (the `older` feature marks the older reports)."""
-    ranked = rank(cands, weights)
+    ranked = cands if ranked else rank(cands, weights)
     if not ranked or ranked[0].score <= weights.threshold + margin:
         return None
     top = ranked[0]
