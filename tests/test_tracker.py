@@ -196,3 +196,25 @@ def test_a_pledge_without_a_figure_is_met_when_the_next_report_says_it_was_done(
 def test_a_pledge_the_next_report_never_mentions_is_not_reported(towns, words):
     it = next(i for i in towns.select(["xiaohe-2023"]) if words in i["text"])
     assert it["status"] == "not_reported" and it["outcome"] is None
+
+
+def test_the_chat_answers_whether_a_target_was_met_from_the_tracker_citing_both_reports(tmp_path, encoder):
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "china-2014.txt").write_text(
+        "2014年国务院政府工作报告\n各位代表：\n\n一、2013年工作回顾\n\n国内生产总值增长7.7%。\n\n二、2014年工作总体部署\n\n"
+        "今年经济社会发展的主要预期目标是：国内生产总值增长7.5%左右，居民消费价格涨幅控制在3.5%左右，城镇新增就业1000万人以上。\n",
+        encoding="utf-8")
+    (corpus / "china-2015.txt").write_text(
+        "2015年国务院政府工作报告\n各位代表：\n\n一、2014年工作回顾\n\n国内生产总值达到63.6万亿元，比上年增长7.4%。居民消费价格上涨2%。"
+        "城镇新增就业1322万人。\n\n二、2015年工作总体部署\n\n今年国内生产总值增长7%左右。\n", encoding="utf-8")
+    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index",
+                                      feedback_path=tmp_path / "fb.sqlite3"), encoder=encoder)
+    a = svc.ask("2014年城镇新增就业的目标完成了吗？")
+    assert a.found and a.answer.startswith("是") and "1000万人以上" in a.answer and "1322万人" in a.answer, a.answer
+    assert [c.doc for c in a.citations] == ["china-2014", "china-2015"]
+    en = svc.ask("Did China meet its 2014 target for consumer prices?")
+    assert en.found and en.answer.startswith("Yes") and "3.5%" in en.answer and "2%" in en.answer, en.answer

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from . import index as index_store
 from .config import Settings
@@ -16,16 +17,28 @@ from .errors import QuestionError
 from .lexical import language
 from .qa.answer import Answer, Citation
 from .qa.candidates import PASSAGES
-from .qa.question import question_type, read
+from .qa.question import MET_ASKED, question_type, read
 from .qa.reader import Reader
 from .qa.retrieval import Retriever
 from .qa.scope import Scope, Scoper
 
 log = logging.getLogger(__name__)
 
+
+@dataclass
+class Quoted:
+    """A quote a citation highlights: its words and offsets in the report."""
+
+    text: str
+    start: int
+    end: int
+
 # A follow-up leans on the previous question: it is short or opens like one.
 COUNT = re.compile(r"\d+(?:万)?(?:余|多)?(?P<unit>人次|场次|件|次|份|人|名|项|个)")
 FIGURE_NOUN = re.compile(r"率|比例|比重|人数|次数|件数|金额|数量|总额|人口|\b(?:rate|share|number|amount|total)\b", re.I)
+TARGET_WORDS = re.compile(r"目标|完成|实现|达到|任务|预期|年度|全年|^(?:targets?|goals?|meet|met|hit|reach(?:ed)?|achieved?"
+                          r"|beat|missed|fulfil\w*|year|annual)$", re.I)
+TARGET_EVIDENCE = 0.5  # share of the question's terms a tracked target must say to answer whether it was met
 OTHER_PLACES = 3  # places named besides the one answering, when a question naming none is answered by several
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
@@ -86,6 +99,12 @@ class QAService:
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
         query, question_read, hits = self.search(q, lang, qtype, previous, scoped)
+        tracked = self.target_met(q, lang, query, scoped) if qtype == "yesno" and MET_ASKED.search(q) else None
+        if tracked is not None:  # "2017年的增长目标完成了吗": the tracker's target, its result, both cited
+            text, order, quotes = tracked
+            citations = [self._citation(cid, 0.0, quotes.get(cid)) for cid in order]
+            return Answer(question=q, found=True, answer=text, citations=citations, lang=lang, qtype=qtype,
+                          latency_ms=(time.perf_counter() - t0) * 1000, id=id)
         reading = self.reader.read(query, hits, question_read, scoped.years, scoped.mode, scoped.docs)
         order = [cid for cid in reading.order if query.allows(cid)]
         text = reading.text
@@ -108,6 +127,50 @@ class QAService:
         return Answer(question=q, found=reading.found, answer=text, citations=citations, lang=lang,
                       qtype=question_read.qtype if question_read.qtype == "name" else qtype,
                       latency_ms=(time.perf_counter() - t0) * 1000, id=id, why=why, choices=choices)
+
+    @property
+    def tracker(self):
+        """The commitments tracker of this index (computed on first use, cached beside the index)."""
+        if getattr(self, "_tracker", None) is None:
+            from .tracker import Tracker
+
+            self._tracker = Tracker(self.index, self._get_encoder)
+        return self._tracker
+
+    def target_met(self, q: str, lang: str, query, scoped):
+        """Whether a target a report set for a year was met, from the tracker: the target of the asked
+        year (the report planning it) whose words say most of the question, and the result the report
+        reviewing that year states. None when no target of that year says enough of what is asked."""
+        years = scoped.years or {y for d in scoped.docs if (y := self.index.metas[d].plans)}
+        docs = set(scoped.docs) | {d for d, m in self.index.metas.items()
+                                   if any(m.place == self.index.metas[s].place for s in scoped.docs)}
+        items = [t for t in self.tracker.select(docs) if t["year"] in years and t["kind"] == "quantified"]
+        if not items:
+            return None
+        terms = [(alts, self.index.lexicon.term_idf(alts[0])) for term, alts in query.terms.items()
+                 if alts and not TARGET_WORDS.search(term) and not re.fullmatch(r"(?:19|20)\d{2}年?", term)]
+        # ("目标完成了吗" asks whether, not about what; the year is the target's already)
+        total = sum(w for _, w in terms) or 1.0
+        said = lambda text: sum(w for alts, w in terms if any(a in text for a in alts)) / total
+        best = max(items, key=lambda t: said(t["indicator"] + t["text"]))
+        if said(best["indicator"] + best["text"]) < TARGET_EVIDENCE:
+            return None
+        outcome = best.get("outcome")
+        order, quotes = [], {}
+        for doc, start, end, quote in [(best["doc"], best["start"], best["end"], best["text"])] + (
+                [(outcome["doc"], outcome["start"], outcome["end"], outcome["quote"])] if outcome else []):
+            cid = next((c.chunk_id for c in self.index.chunks_in(doc) if c.start <= start < c.end), None)
+            if cid is not None and cid not in order:
+                order.append(cid)
+                quotes[cid] = Quoted(quote, start, end)
+        status = best["status"]
+        if lang == "zh":
+            lead = {"met": "是", "not_met": "否"}.get(status, "报告未说明")
+            result = f"，结果“{outcome['quote']}” [2]" if outcome else "，下一年的报告没有说明结果"
+            return f"{lead}：{best['year']}年的目标“{best['text']}” [1]{result}", order, quotes
+        lead = {"met": "Yes", "not_met": "No"}.get(status, "The next report does not say")
+        result = f"; the result: “{outcome['quote']}” [2]" if outcome else "; the next year's report gives no result"
+        return f"{lead}. The {best['year']} target: “{best['text']}” [1]{result}", order, quotes
 
     def search(self, q: str, lang: str, qtype: str, previous: str | None, scoped):
         """The question read, its query and the passages retrieved for it, within its scope: its reports,
