@@ -77,6 +77,9 @@ class Settings:
     reload_seconds: float = 1.0  # REPORTQA_RELOAD_SECONDS: how often the server looks for a new index (0: never)
     # REPORTQA_WORKERS (--workers): processes answering questions; 1 answers in the web process's threads
     workers: int = 1
+    # REPORTQA_QUEUE_SECONDS: a question is taken only while those in hand are answered within this
+    # (the pool's measured service time decides how many that is); beyond it, 503 with Retry-After
+    queue_seconds: float = 0.5
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -136,6 +139,7 @@ ENV_FIELDS = [
     ("REPORTQA_API_MAX_BODY", "api_max_body", int),
     ("REPORTQA_RELOAD_SECONDS", "reload_seconds", float),
     ("REPORTQA_WORKERS", "workers", int),
+    ("REPORTQA_QUEUE_SECONDS", "queue_seconds", float),
 ]
 
 

@@ -23,6 +23,7 @@ A new route is public only when a rule says so: add a `Rule` to `RULES` (or pass
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import logging
@@ -91,6 +92,7 @@ RULES = [
     Rule("/gradio_api/mcp", CLOSED),
     Rule("/gradio_api/process_recording", CLOSED),
     Rule("/gradio_api/profiling", CLOSED),
+    Rule("/gradio_api/deep_link", CLOSED),  # writes the session's state into files
     Rule("/gradio_api/openapi.json", CLOSED),
     Rule("/openapi.json", CLOSED, exact=True),
     Rule("/docs", CLOSED),
@@ -112,16 +114,12 @@ class Proxies:
 
     def __init__(self, entries) -> None:
         try:
-            self.networks = [ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip()]
+            self.networks = tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
         except ValueError as e:
             raise ConfigError(f"REPORTQA_TRUSTED_PROXIES: {e}") from None
 
     def trusts(self, address: str | None) -> bool:
-        try:
-            ip = ipaddress.ip_address(address or "")
-        except ValueError:
-            return False
-        return any(ip in n for n in self.networks)
+        return bool(self.networks) and _trusted(self.networks, address or "")
 
     def client(self, peer: str, forwarded_for: str | None) -> str:
         """The first address, from the right, that is not a trusted proxy."""
@@ -132,6 +130,16 @@ class Proxies:
             if not self.trusts(hop):
                 return hop
         return hops[0] if hops else peer
+
+
+@functools.lru_cache(maxsize=4096)
+def _trusted(networks: tuple, address: str) -> bool:
+    """Whether `address` is in one of `networks` (remembered: every request asks it of its peer)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
 
 
 # ---------------------------------------------------------------- rate limits

@@ -11,16 +11,20 @@ id issued with the answer.
 """
 from __future__ import annotations
 
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
+from gradio.state_holder import SessionState, StateHolder
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from .. import feedback
 from ..errors import ReportQAError
 from ..scope import Scope
+from .admission import Unavailable
+from .workers import AnswerFailed
 from .html import browse_html, commitments_html, render_answer, render_error, render_question
 
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",
@@ -103,7 +107,7 @@ def build_blocks(engine, read_scope):
         try:
             d = engine.ask(message, history, scope)
             reply = render_answer(d)
-        except ReportQAError as e:
+        except (ReportQAError, Unavailable, AnswerFailed) as e:
             d, reply = None, render_error(str(e))
         conversation += [{"message": {"role": "user", "content": render_question(message, d and d.get("lang"))},
                           "answer": None},
@@ -150,8 +154,8 @@ def build_blocks(engine, read_scope):
         try:
             scope = read_scope(doc, place, year)
             return engine.ask(question, history, scope)
-        except (ReportQAError, ValueError) as e:
-            raise gr.Error(str(e))
+        except (ReportQAError, ValueError, Unavailable, AnswerFailed) as e:
+            raise gr.Error(str(e), print_exception=False)  # a user's error: no traceback in the log
 
     examples = [{"text": q} for q in engine.svc.suggestions()]
     with gr.Blocks(title="reportqa · 报告问答", analytics_enabled=False, fill_height=True) as blocks:
@@ -196,6 +200,50 @@ def build_blocks(engine, read_scope):
         blocks.load(refresh, None, [picker, browse, promised, count], api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return blocks
+
+
+class _Session(SessionState):
+    """Gradio's per-session state without the copy of every component's configuration it keeps for
+    deep links (closed here, security.py): computing that copy at each session's start and again at
+    each event was most of what an API call cost the web process (about 10 ms of its 20 with the
+    staff page's 28 components, every /ask call being a session of its own)."""
+
+    def __init__(self, blocks) -> None:  # SessionState.__init__ without config_values
+        self.blocks_config = copy(blocks.default_config)
+        self.state_data = {}
+        self._state_ttl = {}
+        self.is_closed = False
+        self.STATE_TTL_WHEN_CLOSED = 3600
+
+    def __setitem__(self, key: int, value) -> None:  # SessionState.__setitem__ without the config copy
+        block = self.blocks_config.blocks.get(key)
+        if isinstance(block, gr.State):
+            self._state_ttl[key] = (block.time_to_live, datetime.now())
+            self.state_data[key] = value
+        else:
+            self.blocks_config.blocks[key] = value
+
+    def _update_config(self, key: int) -> None:
+        pass
+
+    def _update_value_in_config(self, key: int, value) -> None:
+        pass
+
+    @property
+    def components(self):
+        return iter(())  # deep links are closed: there is no copy to give
+
+
+class _StateHolder(StateHolder):
+    def __getitem__(self, session_id: str) -> SessionState:
+        if session_id not in self.session_data:
+            self.session_data[session_id] = _Session(self.blocks)
+        return super().__getitem__(session_id)
+
+
+def lighten(blocks) -> None:
+    """Once mounted: sessions of this page start with `_Session`."""
+    blocks.state_holder.__class__ = _StateHolder
 
 
 def feedback_routes(engine):
