@@ -32,6 +32,7 @@ from pathlib import Path
 
 import gradio as gr
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -41,11 +42,12 @@ from ..errors import ReportQAError
 from ..scope import Scope
 from . import calls, openai
 from .admission import Unavailable
-from .auth import Accounts, login_routes, staff_name
+from .auth import Accounts, SignInThrottle, login_routes, staff_name
 from .engine import Engine
 from .workers import AnswerFailed
 from .html import commitments_page, home_page, not_found_page, report_page
 from .security import Guard
+from .signouts import SignOuts
 from .staff import CSS, HEAD, build_blocks, feedback_routes, lighten, theme
 
 log = logging.getLogger(__name__)
@@ -107,16 +109,24 @@ async def _json_body(request: Request):
     return payload, None
 
 
+async def _invalid_request(request: Request, exc: RequestValidationError):
+    """A body or parameter a route's model refuses: 422 with what was wrong. FastAPI's own handler echoes
+    the input back and fails (500) on what JSON cannot hold (bytes that are not UTF-8, 1e999)."""
+    problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in exc.errors()]
+    return _error(422, "the request is not what this route takes: " + "; ".join(problems)[:500])
+
+
 def create_app(settings: Settings | None = None, service=None):
     """The FastAPI app with every route, behind the Guard (security.py). Gradio is mounted last so our
     routes win, and not at all in public mode. Every route reads the engine's current index."""
     settings = settings or Settings.from_env()
-    accounts = Accounts(settings.staff_users_path, settings.staff_token, settings.secret_key, settings.session_hours,
-                        settings.cookie_secure)
     staff_mounted = not settings.public
+    accounts = Accounts(settings.staff_users_path, settings.staff_token, settings.secret_key, settings.session_hours,
+                        settings.cookie_secure, SignOuts(settings.sessions_file) if staff_mounted else None)
     engine = Engine(settings, service)
 
     app = FastAPI(title="reportqa", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.state.engine = engine
     app.mount("/reportqa-static", StaticFiles(directory=STATIC), name="reportqa-static")
 
@@ -195,7 +205,8 @@ def create_app(settings: Settings | None = None, service=None):
     app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API (public face)
 
     if staff_mounted:
-        app.include_router(login_routes(accounts))
+        app.include_router(login_routes(accounts, SignInThrottle(settings.login_rate_limit,
+                                                                 settings.login_address_rate_limit)))
         app.include_router(feedback_routes(engine))
         app.include_router(calls.router(engine, read_scope))  # Gradio's HTTP API for /ask, before Gradio's own
         blocks = build_blocks(engine, read_scope)
@@ -206,10 +217,15 @@ def create_app(settings: Settings | None = None, service=None):
                             ssr_mode=False,
                             mcp_server=False, max_file_size="1kb", auth_dependency=staff_name)
         lighten(blocks)
+        gradio_app = next(r.app for r in reversed(app.routes) if getattr(r, "app", None) is not None
+                          and hasattr(r.app, "get_blocks"))
+        gradio_app.add_exception_handler(RequestValidationError, _invalid_request)
         if not accounts.configured:
             log.warning("reportqa: no staff account is configured, so the staff pages stay closed; add one with "
                         "`reportqa staff-user add NAME` (taken up without a restart) or set REPORTQA_STAFF_TOKEN")
-    app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted)
+    handlers = (lambda: blocks.fns.keys()) if staff_mounted else None
+    app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted,
+                       gradio_handlers=handlers)
     if settings.cors_origins:  # outermost; Authorization: browser clients of /v1 on a listed origin send their key
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"])

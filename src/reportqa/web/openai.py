@@ -219,7 +219,7 @@ def router(engine, settings) -> APIRouter:
                 raise APIError(413, f"the request body is over {limit} bytes", code="request_too_large")
         try:
             payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise APIError(400, "We could not parse the JSON body of your request: send a JSON object "
                            "like {\"model\": \"reportqa\", \"messages\": [...]}")
         if not isinstance(payload, dict):

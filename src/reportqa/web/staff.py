@@ -11,6 +11,10 @@ id issued with the answer.
 """
 from __future__ import annotations
 
+import json
+import logging
+import sys
+import traceback
 from copy import copy
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +30,8 @@ from ..scope import Scope
 from .admission import Unavailable
 from .workers import AnswerFailed
 from .html import browse_html, commitments_html, render_answer, render_error, render_question
+
+log = logging.getLogger(__name__)
 
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",
                 "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif"]
@@ -242,8 +248,28 @@ class _StateHolder(StateHolder):
 
 
 def lighten(blocks) -> None:
-    """Once mounted: sessions of this page start with `_Session`."""
+    """Once mounted: sessions of this page start with `_Session`, and refused events log one line."""
+    import gradio.queueing
+
     blocks.state_holder.__class__ = _StateHolder
+    gradio.queueing.traceback = _EventFailures()
+
+
+class _EventFailures:
+    """What Gradio's queue calls to print an event's failure. It prints a full traceback for every event it
+    refuses, a malformed payload sent to the staff page's queue included: that is one line here ("refused
+    …"), and a failure in our own handlers (a frame of reportqa in the trace) keeps its full traceback."""
+
+    def print_exc(self, *args, **kwargs) -> None:
+        error = sys.exc_info()[1]
+        if error is None or any("/reportqa/" in f.filename for f in traceback.extract_tb(error.__traceback__)):
+            traceback.print_exc(*args, **kwargs)
+            return
+        first = (str(error).strip().splitlines() or [""])[0][:200]
+        log.warning("reportqa: the staff page refused an event: %s: %s", type(error).__name__, first)
+
+    def __getattr__(self, name):
+        return getattr(traceback, name)
 
 
 def feedback_routes(engine):
@@ -270,11 +296,11 @@ def feedback_routes(engine):
     async def vote(request: Request):
         """{"answer_id": "...", "vote": "like" | "dislike" | null}: the signed-in account's vote."""
         try:
-            payload = await request.json()
-        except ValueError:
+            payload = json.loads(await request.body())
+        except (ValueError, RecursionError):
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("answer_id"), str) or \
-                payload.get("vote") not in (*feedback.VOTES, None):
+                "vote" not in payload or payload["vote"] not in (*feedback.VOTES, None):
             return JSONResponse({"error": 'send {"answer_id": "...", "vote": "like" | "dislike" | null}'},
                                 status_code=400)
         staff = request.scope["reportqa"]["staff"]
