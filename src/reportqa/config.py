@@ -64,7 +64,8 @@ class Settings:
     session_hours: float = 12.0  # REPORTQA_SESSION_HOURS
     cookie_secure: bool = False  # REPORTQA_COOKIE_SECURE=1: Secure cookies even when the request looks like http
     trusted_proxies: tuple[str, ...] = ()  # REPORTQA_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-* count
-    frame_origins: tuple[str, ...] = ()  # REPORTQA_FRAME_ORIGINS: portals that may frame /widget (none: 'self')
+    # REPORTQA_FRAME_ORIGINS: the portals that may frame /widget; none: any site (the widget is public, read-only)
+    frame_origins: tuple[str, ...] = ()
 
     # ---- limits, per client (public) or per account (staff); "N/second|minute|hour|day", ";"-separated, or "off"
     rate_limit: str = "30/minute"  # REPORTQA_RATE_LIMIT: public routes that run the engine (/api/ask, /v1/)

@@ -190,6 +190,10 @@ def create_app(settings: Settings | None = None, service=None):
             return HTMLResponse(not_found_page(f"No report named {doc_id}."), status_code=404)
         return report_page(doc)
 
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it on every page; public, like the pages that make them ask
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/widget")
     def widget():
         return FileResponse(STATIC / "widget.html", media_type="text/html; charset=utf-8")
@@ -213,7 +217,7 @@ def create_app(settings: Settings | None = None, service=None):
         blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
         blocks._queue.sleep_when_free = QUEUE_POLL  # Gradio looks for new events every 1 ms: 8% of a core idle
         gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
-                            footer_links=["api", "settings"], theme=theme(), css=CSS, head=HEAD,
+                            footer_links=[], theme=theme(), css=CSS, head=HEAD,
                             ssr_mode=False,
                             mcp_server=False, max_file_size="1kb", auth_dependency=staff_name)
         lighten(blocks)

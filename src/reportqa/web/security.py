@@ -18,8 +18,9 @@ One ASGI middleware (`Guard`) sees every request before any route, our own or Gr
    A rule may name a larger limit of its own: /v1/ has REPORTQA_API_MAX_BODY, as chat clients resend
    the whole conversation each time, and answers its refusals in OpenAI's error shape, which they read.
 5. **Headers** on every response: a Content-Security-Policy without inline script (Gradio's own inline
-   bootstrap scripts get a per-response nonce), frame-ancestors from REPORTQA_FRAME_ORIGINS for /widget
-   and 'none' elsewhere, nosniff, a Referrer-Policy, HSTS over https, no-store on staff pages.
+   bootstrap scripts get a per-response nonce), frame-ancestors for /widget any site (it is public and
+   read-only) or the REPORTQA_FRAME_ORIGINS listed, and 'none' elsewhere, nosniff, a Referrer-Policy,
+   HSTS over https, no-store on staff pages.
 
 A new route is public only when a rule says so: add a `Rule` to `RULES` (or pass `extra_rules` to
 `Guard`). `/v1/` (the OpenAI-compatible API) is listed already; anything unlisted is staff.
@@ -86,6 +87,7 @@ RULES = [
     Rule("/widget.js", PUBLIC, PAGE, exact=True),
     Rule("/home", PUBLIC, PAGE, exact=True),
     Rule("/reportqa-static/", PUBLIC),
+    Rule("/favicon.ico", PUBLIC, exact=True),
     Rule("/login", LOGIN, PAGE, exact=True),  # failed sign-ins are throttled by account and address (auth.py)
     Rule("/logout", LOGIN, PAGE, exact=True),
     # closed to everyone: no component takes uploads; no route list; no development routes
@@ -317,10 +319,11 @@ def content_security_policy(staff_page: bool, frame_ancestors: str, nonce: str =
 
 
 def frame_ancestors(origins) -> str:
-    """REPORTQA_FRAME_ORIGINS as a frame-ancestors source list: none listed means this server only."""
-    if not origins:
-        return "'self'"
-    if any(o == "*" for o in origins):
+    """REPORTQA_FRAME_ORIGINS as the widget's frame-ancestors source list. None listed: any site may frame
+    it, so a portal's first embedding works as the README says; that is safe because the widget is
+    public and read-only (no cookie, no staff action, nothing a click inside it could do on a visitor's
+    behalf but ask a question). Listed: this server and those portals only."""
+    if not origins or any(o == "*" for o in origins):
         return "*"
     bad = [o for o in origins if not re.match(r"^https?://[A-Za-z0-9.*-]+(:(\d+|\*))?$", o)]
     if bad:
