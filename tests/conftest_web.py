@@ -91,9 +91,9 @@ class Server:
 def start_server(tmp: Path, **env: str) -> Server:
     """A server with its feedback store and staff account under `tmp`; extra REPORTQA_* settings in `env`.
 
-    Staff pages need the account tester (STAFF_PASSWORD) or the token `server.token`; the widget may be
-    framed by any loopback portal; limits are generous unless `env` sets them (tests of limits use
-    servers or client addresses of their own)."""
+    Staff pages need the account tester (STAFF_PASSWORD) or the token `server.token`; the widget's framing
+    is the default (any portal) unless `env` sets REPORTQA_FRAME_ORIGINS; limits are generous unless `env`
+    sets them (tests of limits use servers or client addresses of their own)."""
     from reportqa.web.auth import add_user
 
     tmp.mkdir(parents=True, exist_ok=True)
@@ -103,7 +103,6 @@ def start_server(tmp: Path, **env: str) -> Server:
         add_user(tmp / "staff-users", STAFF_USER, STAFF_PASSWORD)
     env.setdefault("REPORTQA_STAFF_TOKEN", secrets.token_hex(16))
     env.setdefault("REPORTQA_SECRET_KEY", secrets.token_hex(32))
-    env.setdefault("REPORTQA_FRAME_ORIGINS", "http://127.0.0.1:*")
     env.setdefault("REPORTQA_TRUSTED_PROXIES", PROXY)
     for name, value in (("REPORTQA_RATE_LIMIT", "1000/minute"), ("REPORTQA_PAGE_RATE_LIMIT", "5000/minute"),
                         ("REPORTQA_STAFF_RATE_LIMIT", "300/minute"), ("REPORTQA_LOGIN_RATE_LIMIT", "30/minute")):
@@ -128,7 +127,9 @@ def multi_server(tmp_factory) -> Server:
         corpus.mkdir()
         for p in [SEED, *sorted(MULTI.glob("*.txt"))]:
             shutil.copy(p, corpus)
-        server = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"))
+        # its widget may be framed by loopback portals on 127.0.0.1 only (test_browser: another origin is refused)
+        server = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"),
+                              REPORTQA_FRAME_ORIGINS="http://127.0.0.1:*")
         atexit.register(server.stop)
         _SHARED_SERVERS["multi"] = server
     return _SHARED_SERVERS["multi"]

@@ -83,7 +83,11 @@ def assert_only_loopback(seen: list[str], *origins: str) -> None:
 
 
 def test_widget_on_portal(server, portal, browser_page):
+    """The README's example exactly: examples/portal.html served by a static server on another origin
+    (as `python3 -m http.server --directory examples` does), ?server= naming reportqa, which runs with
+    its defaults (no REPORTQA_FRAME_ORIGINS): the widget opens, answers and cites."""
     page, seen, dialogs = browser_page
+    assert "REPORTQA_FRAME_ORIGINS" not in server.env
     page.goto(f"{portal}/portal.html?server={server.url}")
     page.click("#reportqa-widget-button")
     frame = page.frame_locator("#reportqa-widget-frame")
@@ -444,12 +448,12 @@ def test_report_page_ignores_malformed_fragments(server, browser_page, fragment)
     assert not errors, errors
 
 
-def test_widget_refuses_to_be_framed_by_an_unlisted_portal(server, portal, browser_page):
-    """The test server lists portals on 127.0.0.1 (REPORTQA_FRAME_ORIGINS); the same portal page served
-    as localhost is another origin, and the browser must refuse to show the widget inside it."""
+def test_widget_refuses_to_be_framed_by_an_unlisted_portal(multi, portal, browser_page):
+    """The multi-report server lists portals on 127.0.0.1 (REPORTQA_FRAME_ORIGINS); the same portal page
+    served as localhost is another origin, and the browser must refuse to show the widget inside it."""
     page, seen, dialogs = browser_page
     page.expect_csp_violation = True
-    page.goto(f"http://localhost:{urlsplit(portal).port}/portal.html?server={server.url}")
+    page.goto(f"http://localhost:{urlsplit(portal).port}/portal.html?server={multi.url}")
     page.click("#reportqa-widget-button")
     for _ in range(60):
         if any("frame-ancestors" in m for m in page.console):

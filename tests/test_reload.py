@@ -36,8 +36,10 @@ def live(tmp_path_factory):
     corpus.mkdir()
     for p in (SEED, YUNXI):
         shutil.copy(p, corpus)
+    # a generous queue: these tests are about indexes changing under 20 clients, not about shedding load
+    # while a build shares the cores (tests/test_workers.py and benchmarks/load.py are)
     s = start_server(tmp, REPORTQA_CORPUS=str(corpus), REPORTQA_INDEX=str(tmp / "index"), REPORTQA_RATE_LIMIT="off",
-                     REPORTQA_PAGE_RATE_LIMIT="off")
+                     REPORTQA_PAGE_RATE_LIMIT="off", REPORTQA_QUEUE_SECONDS="30")
     s.corpus, s.index = corpus, tmp / "index"
     yield s
     s.stop()
@@ -161,6 +163,38 @@ def test_a_damaged_index_file_is_named_and_the_last_good_index_keeps_serving(liv
     assert proc.returncode == 0, out
     wait_for(lambda: (h := health(live))["reload_error"] is None and h["built_at"] != good["built_at"],
              "the rebuilt index taken up")
+
+
+def test_a_live_index_file_damaged_in_place_makes_health_fail_and_questions_503(live):
+    """A file of the index being served written over in place (a disk fault, a careless copy; a build
+    never does it): /api/health says so with a 503 naming the file, questions get a clear 503 instead of
+    500s, until a good index is built and taken up."""
+    good = health(live)
+    assert httpx.get(live.url + "/api/health", timeout=30).status_code == 200
+    chunks = live.index / "active" / "chunks.npy"
+    with open(chunks, "r+b") as f:  # the same size, garbage where the array's header was
+        f.write(b"\0garbage" * 8)
+    time.sleep(0.2)
+    r = httpx.get(live.url + "/api/health", timeout=30)
+    assert r.status_code == 503 and r.json()["status"] == "damaged"
+    assert str(chunks) in r.json()["error"] and "reportqa build" in r.json()["error"]
+    for question in QUESTIONS[:2]:
+        r = httpx.post(live.url + "/api/ask", json={"question": question}, timeout=30)
+        assert r.status_code == 503 and "damaged" in r.json()["error"] and str(chunks) in r.json()["error"]
+        assert int(r.headers["retry-after"]) >= 1
+    r = httpx.post(live.url + "/v1/chat/completions", timeout=30, json={
+        "model": "reportqa", "messages": [{"role": "user", "content": QUESTIONS[0]}]})
+    assert r.status_code == 503 and "damaged" in r.json()["error"]["message"]
+    time.sleep(2)  # the watcher sees the change too: it must not take the damaged files up as a new index
+    assert health(live)["status"] == "damaged"
+    proc = build(live)  # the fix the message names
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, out
+    after = wait_for(lambda: (h := health(live))["status"] == "ok" and h, "the rebuilt index taken up")
+    assert after["built_at"] != good["built_at"] and after["error"] is None
+    r = httpx.post(live.url + "/api/ask", json={"question": QUESTIONS[0]}, timeout=60)
+    assert r.status_code == 200 and "230" in r.json()["answer"]
+    assert "Traceback" not in live.log.read_text()
 
 
 def test_every_file_the_index_is_read_from_is_named_when_damaged(service, tmp_path):

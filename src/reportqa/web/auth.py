@@ -5,9 +5,19 @@ written by `reportqa staff-user add NAME` and re-read when it changes, so adding
 account needs no restart. A token from configuration (REPORTQA_STAFF_TOKEN) serves scripts
 (`Authorization: Bearer …`) and also signs in on the login page.
 
-A session is a cookie signed with HMAC-SHA256: name, expiry and a fingerprint of the account's
-password hash, so changing a password or removing an account ends its sessions. It is HttpOnly
-and SameSite=Lax, and Secure when the request came over https.
+A session is a cookie signed with HMAC-SHA256: name, expiry, a random nonce and a fingerprint of the
+account's password hash, so changing a password or removing an account ends its sessions. It is
+HttpOnly and SameSite=Lax, and Secure when the request came over https. Signing out records the
+nonce in SQLite beside the feedback store (signouts.py), so a signed-out cookie stays refused after
+a restart.
+
+Sign-in throttling (`SignInThrottle`) counts failed sign-ins by account and address together
+(REPORTQA_LOGIN_RATE_LIMIT, 10 a minute): past it, that account is refused from that address, with
+Retry-After, without its password being checked, while another account's right password from the
+same address (colleagues behind one NAT) still signs in. Failures from one address over all the
+names it tries are counted too (REPORTQA_LOGIN_ADDRESS_RATE_LIMIT, 100 a minute), against an address
+trying many names. No limit is kept per account alone, so no one can lock an account out from
+everywhere by failing on purpose.
 """
 from __future__ import annotations
 
@@ -17,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -28,6 +39,10 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from ..errors import ConfigError, ReportQAError
 from .html import login_page, logout_page
@@ -150,7 +165,8 @@ class Accounts:
     """The configured accounts and token, and the signed session cookies made from them."""
 
     def __init__(self, users_path: Path, token: str = "", secret_key: str = "", session_hours: float = 12.0,
-                 secure_always: bool = False) -> None:
+                 secure_always: bool = False, signouts=None) -> None:
+        """`signouts`: where sign-outs are kept (signouts.SignOuts); None: in memory, for this process only."""
         if token and len(token) < MIN_TOKEN:
             raise ConfigError(f"REPORTQA_STAFF_TOKEN has {len(token)} characters; use at least {MIN_TOKEN}")
         self.users_path = Path(users_path)
@@ -164,7 +180,8 @@ class Accounts:
         self._seen: tuple | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        self._revoked: dict[str, int] = {}  # nonce of a signed-out session -> its expiry
+        self._revoked: dict[str, int] = {}  # without a store: nonce of a signed-out session -> its expiry
+        self.signouts = signouts
 
     def users(self) -> dict[str, str]:
         """The users file, re-read (at most once a second) when it changed."""
@@ -241,17 +258,22 @@ class Accounts:
     def revoke(self, value: str | None) -> None:
         """Sign a session out on the server too, so a copied cookie stops working before it expires."""
         data = self._payload(value)
-        if data:
+        if data and self.signouts is not None:
+            self.signouts.add(str(data.get("n")), data["exp"])
+        elif data:
             now = time.time()
             with self._lock:
                 self._revoked = {n: exp for n, exp in self._revoked.items() if exp > now}
                 self._revoked[str(data.get("n"))] = data["exp"]
 
+    def _signed_out(self, nonce: str) -> bool:
+        return nonce in self.signouts if self.signouts is not None else nonce in self._revoked
+
     def from_cookie(self, value: str | None) -> Staff | None:
         """The signed-in account of a session cookie: signature good, not expired or signed out,
         account unchanged."""
         data = self._payload(value)
-        if data is None or data["exp"] < time.time() or str(data.get("n")) in self._revoked:
+        if data is None or data["exp"] < time.time() or self._signed_out(str(data.get("n"))):
             return None
         name, fingerprint = data["u"], data["f"]
         current = self._fingerprint(name)
@@ -266,6 +288,44 @@ class Accounts:
         if secure:
             parts.append("Secure")
         return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- sign-in throttling
+
+class SignInThrottle:
+    """Failed sign-ins, counted by account and address together and by address alone (moving windows,
+    in memory: one server process). `wait` says how long to wait before trying; `failed` counts one."""
+
+    def __init__(self, per_account_and_address: str, per_address: str) -> None:
+        self.rules = {}
+        for key, (variable, text) in {"pair": ("REPORTQA_LOGIN_RATE_LIMIT", per_account_and_address),
+                                      "address": ("REPORTQA_LOGIN_ADDRESS_RATE_LIMIT", per_address)}.items():
+            if text.strip().lower() in ("off", "none", "0"):
+                continue
+            try:
+                self.rules[key] = parse_many(text)
+            except ValueError:
+                raise ConfigError(f'{variable}={text!r} is not a rate like "10/minute"') from None
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def _keys(self, name: str, address: str) -> dict:
+        return {"pair": ("sign-in", name.lower()[:64], address), "address": ("sign-in-address", address)}
+
+    def wait(self, name: str, address: str) -> int:
+        """0 when this account may try from this address now, else the seconds until it may."""
+        keys = self._keys(name, address)
+        for key, items in self.rules.items():
+            for item in items:
+                if not self.limiter.test(item, *keys[key]):
+                    reset = self.limiter.get_window_stats(item, *keys[key]).reset_time
+                    return max(1, math.ceil(reset - time.time()))
+        return 0
+
+    def failed(self, name: str, address: str) -> None:
+        keys = self._keys(name, address)
+        for key, items in self.rules.items():
+            for item in items:
+                self.limiter.hit(item, *keys[key])
 
 
 # ---------------------------------------------------------------- the routes
@@ -283,8 +343,17 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def login_routes(accounts: Accounts):
-    """GET/POST /login and GET/POST /logout (their rate limit and origin check are the Guard's)."""
+def read_form(body: bytes, fields: int = 10) -> dict | None:
+    """A urlencoded form of at most `fields` fields, or None when it is not one."""
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), max_num_fields=fields)
+    except ValueError:
+        return None
+
+
+def login_routes(accounts: Accounts, throttle: SignInThrottle):
+    """GET/POST /login and GET/POST /logout (their origin check is the Guard's; failed sign-ins are
+    throttled here, where the account name is known)."""
     router = APIRouter()
 
     def secure(request) -> bool:
@@ -296,13 +365,24 @@ def login_routes(accounts: Accounts):
 
     @router.post("/login")
     async def login(request: Request):
-        form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+        form = read_form(await request.body())
+        if form is None:
+            return HTMLResponse(login_page("表单无效 · This is not the sign-in form (too many fields).", "/",
+                                           accounts.configured), status_code=400)
         field = lambda name: (form.get(name) or [""])[0]  # noqa: E731
         target = safe_next(field("next"))
-        staff = accounts.verify(field("user").strip(), field("password")) if accounts.configured else None
+        name, address = field("user").strip(), str(request.scope.get("reportqa", {}).get("client"))
+        wait = throttle.wait(name, address)
+        if wait:
+            response = HTMLResponse(login_page(f"尝试次数过多，请 {wait} 秒后再试 · Too many failed sign-ins for this "
+                                               f"account from here; try again in {wait} s.", target,
+                                               accounts.configured), status_code=429)
+            response.headers["retry-after"] = str(wait)
+            return response
+        staff = accounts.verify(name, field("password")) if accounts.configured else None
         if staff is None:
-            log.warning("reportqa: failed staff sign-in for %r from %s", field("user")[:64],
-                        request.scope.get("reportqa", {}).get("client"))
+            throttle.failed(name, address)
+            log.warning("reportqa: failed staff sign-in for %r from %s", name[:64], address)
             return HTMLResponse(login_page("账号或密码不对 · Wrong name or password.", target, accounts.configured),
                                 status_code=401)
         response = RedirectResponse(target, status_code=303)

@@ -14,7 +14,13 @@ from .sources import MARK, citation_link, origin, report_href, section_label, sp
 
 PAGE_HEAD = ('<!doctype html><html lang="zh"><head><meta charset="utf-8">'
              '<meta name="viewport" content="width=device-width, initial-scale=1">'
+             '<link rel="icon" href="/reportqa-static/favicon.svg" type="image/svg+xml">'
              '<title>{title}</title><link rel="stylesheet" href="/reportqa-static/report.css"></head>')
+# A report's metadata as the report page labels it, in Chinese with English beside it (corpus.META_KEYS)
+META_LABELS = {"published": "发布时间 Published", "source": "来源 Source", "addressee": "主送 To",
+               "signed": "成文日期 Signed", "issuer": "发文机关 Issuer", "doc_number": "发文字号 Document no.",
+               "index_number": "索引号 Index no.", "author": "作者 Author", "subtitle": "副标题 Subtitle",
+               "byline": "署名 Byline"}
 
 
 def esc(text) -> str:
@@ -133,13 +139,18 @@ def document_html(doc) -> str:
     return f'<div id="doc" class="doc">{"".join(out)}</div>'
 
 
+def site_nav(place: str | None = None) -> str:
+    """The way back from a public page: home, asking (pinned to the page's place), the commitments."""
+    q = f"?place={quote(place, safe='')}" if place else ""
+    return (f'<nav class="rq-pagenav"><a href="/home">首页 Home</a><a href="/widget{esc(q)}">提问 Ask a question</a>'
+            f'<a href="/commitments{esc(q)}">承诺事项 Commitments</a></nav>')
+
+
 def report_page(doc) -> str:
-    meta = " · ".join(f"{esc(k)}: {esc(v)}" for k, v in doc.metadata.items() if k != "title")
-    place = quote(doc.meta.place or "", safe="")
-    commitments = f"/commitments?place={place}" if place else "/commitments"
+    meta = "".join(f'<span class="rq-field"><span class="rq-key">{esc(META_LABELS.get(k, k))}</span> {esc(v)}</span>'
+                   for k, v in doc.metadata.items() if k != "title")
     return (PAGE_HEAD.format(title=esc(doc.title)) +
-            f'<body><header><h1>{esc(doc.title)}</h1><p class="meta">{meta}</p>'
-            f'<p><a href="{esc(commitments)}">承诺事项 Commitments</a></p></header>'
+            f'<body><header>{site_nav(doc.meta.place)}<h1>{esc(doc.title)}</h1><p class="meta">{meta}</p></header>'
             f'<div class="layout">{outline_html(doc)}<main>{document_html(doc)}</main></div>'
             '<script src="/reportqa-static/report.js"></script></body></html>')
 

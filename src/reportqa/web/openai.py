@@ -26,11 +26,12 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from ..errors import ReportQAError
 from ..qa.scope import Scope
+from .admission import Unavailable
 from .sources import citation_link, marked, plain_text, section_label
+from .workers import AnswerFailed
 
 MODEL = "reportqa"
 MAX_HISTORY = 8  # earlier user turns passed on as history
@@ -41,15 +42,18 @@ class APIError(Exception):
     """An error the client caused, answered in OpenAI's error shape."""
 
     def __init__(self, status: int, message: str, type_: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None) -> None:
+                 param: str | None = None, code: str | None = None, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.type, self.param, self.code = status, message, type_, param, code
+        self.retry_after = retry_after
 
     def body(self) -> dict:
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
 
     def response(self) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
+        if self.retry_after:
+            headers["Retry-After"] = str(self.retry_after)
         return JSONResponse(self.body(), status_code=self.status, headers=headers)
 
 
@@ -215,7 +219,7 @@ def router(engine, settings) -> APIRouter:
                 raise APIError(413, f"the request body is over {limit} bytes", code="request_too_large")
         try:
             payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise APIError(400, "We could not parse the JSON body of your request: send a JSON object "
                            "like {\"model\": \"reportqa\", \"messages\": [...]}")
         if not isinstance(payload, dict):
@@ -254,9 +258,13 @@ def router(engine, settings) -> APIRouter:
             if payload.get("n") not in (None, 1):
                 raise APIError(400, "n must be 1: there is one answer to a question", param="n")
             try:
-                d = await run_in_threadpool(engine.ask, question, history, scope)
+                d = await engine.ask_async(question, history, scope)
             except ReportQAError as e:
                 raise APIError(400, str(e), param="messages")
+            except Unavailable as e:
+                raise APIError(503, e.message, "server_error", code="overloaded", retry_after=e.retry_after)
+            except AnswerFailed as e:
+                raise APIError(500, str(e), "server_error")
         except APIError as e:
             return e.response()
         base = base_url(request)

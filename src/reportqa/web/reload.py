@@ -41,6 +41,16 @@ def signature(index_dir: Path) -> tuple | None:
     return (st.st_ino, tuple(files))
 
 
+def changed_in_place(before: tuple | None, now: tuple | None) -> list[str]:
+    """The files of the index `before` that were written over in place (same directory, same file, other
+    size or time) by `now`: a build never does that, it writes a new directory and renames it in."""
+    if not before or not now or before[0] != now[0]:
+        return []
+    files = {name: rest for name, *rest in now[1]}
+    return [name for name, inode, size, mtime in before[1]
+            if name in files and files[name][0] == inode and tuple(files[name][1:]) != (size, mtime)]
+
+
 def _manifest_bytes(active: Path) -> bytes | None:
     try:
         return (active / "manifest.json").read_bytes()

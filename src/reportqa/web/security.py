@@ -4,25 +4,31 @@ One ASGI middleware (`Guard`) sees every request before any route, our own or Gr
 
 1. **Client identity.** The peer address; `X-Forwarded-For`/`-Proto`/`-Host` count only when the peer is
    one of REPORTQA_TRUSTED_PROXIES, and are removed from the request otherwise (Gradio would trust them).
+   Gradio's session hashes and /call event ids a signed-in request names are bound to its account
+   (`GradioIds`): another account's id reaches nothing of that account's conversation.
 2. **Faces.** `RULES` maps path prefixes to a face. Public paths are served to anyone. Everything else is
    staff: it needs a signed-in account (session cookie or `Authorization: Bearer` token), is not served at
    all in public mode, and a staff POST with a session cookie must come from this server's own pages
    (the Origin check). Some paths are closed to everyone (Gradio's uploads, OpenAPI, dev routes).
 3. **Rate limits** per client (public) or per account (staff), by the rule's limit class; 429 with
    Retry-After. Limits come from `limits` (moving window, in memory: one server process).
-4. **Body limits** for every request, counted as the bytes arrive (not only Content-Length); a JSON body
-   that is malformed or nested deeper than REPORTQA_MAX_JSON_DEPTH is answered 400 before any route.
+4. **Body limits** for every request, counted as the bytes arrive (not only Content-Length); a body
+   that is not UTF-8, nested deeper than REPORTQA_MAX_JSON_DEPTH (whatever its Content-Type), or
+   declared JSON and malformed, is answered 400 before any route.
    A rule may name a larger limit of its own: /v1/ has REPORTQA_API_MAX_BODY, as chat clients resend
    the whole conversation each time, and answers its refusals in OpenAI's error shape, which they read.
 5. **Headers** on every response: a Content-Security-Policy without inline script (Gradio's own inline
-   bootstrap scripts get a per-response nonce), frame-ancestors from REPORTQA_FRAME_ORIGINS for /widget
-   and 'none' elsewhere, nosniff, a Referrer-Policy, HSTS over https, no-store on staff pages.
+   bootstrap scripts get a per-response nonce), frame-ancestors for /widget any site (it is public and
+   read-only) or the REPORTQA_FRAME_ORIGINS listed, and 'none' elsewhere, nosniff, a Referrer-Policy,
+   HSTS over https, no-store on staff pages.
 
 A new route is public only when a rule says so: add a `Rule` to `RULES` (or pass `extra_rules` to
 `Guard`). `/v1/` (the OpenAI-compatible API) is listed already; anything unlisted is staff.
 """
 from __future__ import annotations
 
+import functools
+import hmac
 import ipaddress
 import json
 import logging
@@ -31,7 +37,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 from limits import parse_many
 from limits.storage import MemoryStorage
@@ -81,7 +87,8 @@ RULES = [
     Rule("/widget.js", PUBLIC, PAGE, exact=True),
     Rule("/home", PUBLIC, PAGE, exact=True),
     Rule("/reportqa-static/", PUBLIC),
-    Rule("/login", LOGIN, {"POST": "login", "*": "page"}, exact=True),
+    Rule("/favicon.ico", PUBLIC, exact=True),
+    Rule("/login", LOGIN, PAGE, exact=True),  # failed sign-ins are throttled by account and address (auth.py)
     Rule("/logout", LOGIN, PAGE, exact=True),
     # closed to everyone: no component takes uploads; no route list; no development routes
     Rule("/gradio_api/upload", CLOSED),
@@ -91,6 +98,7 @@ RULES = [
     Rule("/gradio_api/mcp", CLOSED),
     Rule("/gradio_api/process_recording", CLOSED),
     Rule("/gradio_api/profiling", CLOSED),
+    Rule("/gradio_api/deep_link", CLOSED),  # writes the session's state into files
     Rule("/gradio_api/openapi.json", CLOSED),
     Rule("/openapi.json", CLOSED, exact=True),
     Rule("/docs", CLOSED),
@@ -112,16 +120,12 @@ class Proxies:
 
     def __init__(self, entries) -> None:
         try:
-            self.networks = [ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip()]
+            self.networks = tuple(ipaddress.ip_network(e.strip(), strict=False) for e in entries if e.strip())
         except ValueError as e:
             raise ConfigError(f"REPORTQA_TRUSTED_PROXIES: {e}") from None
 
     def trusts(self, address: str | None) -> bool:
-        try:
-            ip = ipaddress.ip_address(address or "")
-        except ValueError:
-            return False
-        return any(ip in n for n in self.networks)
+        return bool(self.networks) and _trusted(self.networks, address or "")
 
     def client(self, peer: str, forwarded_for: str | None) -> str:
         """The first address, from the right, that is not a trusted proxy."""
@@ -132,6 +136,110 @@ class Proxies:
             if not self.trusts(hop):
                 return hop
         return hops[0] if hops else peer
+
+
+@functools.lru_cache(maxsize=4096)
+def _trusted(networks: tuple, address: str) -> bool:
+    """Whether `address` is in one of `networks` (remembered: every request asks it of its peer)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
+
+
+# ---------------------------------------------------------------- Gradio's ids, bound to the account
+
+_EVENT_STREAM = re.compile(r"^/gradio_api/(?:queue/data|call/(?:v2/)?[^/]+/[^/]+)$")
+_SESSION_PATH = re.compile(r"^(/gradio_api/(?:heartbeat|stream)/)([^/]+)(.*)$")
+_CALL_RESULT = re.compile(r"^(/gradio_api/call/(?:v2/)?[^/]+/)([^/]+)$")
+_CALL_START = re.compile(r"^/gradio_api/call/(?:v2/)?[^/]+/?$")
+
+
+class GradioIds:
+    """Gradio keys a conversation's server-side state and its event stream by a session hash the
+    browser chooses (it shows in `queue/data?session_hash=` URLs, hence in proxy logs), and a /call
+    result by its event id. Every such id a signed-in request names is made the account's own: a
+    session hash `S` becomes `S-<tag>`, the tag an HMAC of the account name, so another account
+    naming the same `S` reaches a session of its own, empty; an event id Gradio returns from
+    `/gradio_api/call/…` gets the tag too, and a result is given only for an id with the caller's tag."""
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def tag(self, account: str) -> str:
+        return hmac.new(self.key, b"gradio-ids\0" + account.encode("utf-8"), "sha256").hexdigest()[:16]
+
+    def request(self, scope: dict, body: bytes, account: str) -> bytes | None:
+        """Rewrite the session hashes of this request (path, query, JSON body) for `account`; the body to
+        pass on, or None when the request names an event id that is not this account's."""
+        tag = self.tag(account)
+        path = scope.get("path", "")
+        m = _CALL_RESULT.match(path)
+        if m and scope.get("method") == "GET":
+            event = m.group(2)
+            if not event.endswith("-" + tag):
+                return None
+            self._set_path(scope, m.group(1) + event[: -len(tag) - 1])
+        m = _SESSION_PATH.match(path)
+        if m:
+            self._set_path(scope, f"{m.group(1)}{m.group(2)}-{tag}{m.group(3)}")
+        query = scope.get("query_string", b"")
+        if b"session_hash" in query:
+            pairs = [(k, f"{v}-{tag}" if k == "session_hash" else v)
+                     for k, v in parse_qsl(query.decode("latin-1"), keep_blank_values=True)]
+            scope["query_string"] = urlencode(pairs).encode("latin-1")
+        if body and b'"session_hash"' in body:
+            try:
+                payload = json.loads(body)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                return body  # the route says what is wrong with it
+            if isinstance(payload, dict) and isinstance(payload.get("session_hash"), str):
+                payload["session_hash"] = f"{payload['session_hash']}-{tag}"
+                body = json.dumps(payload).encode("utf-8")
+                scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"] + [
+                    (b"content-length", str(len(body)).encode())]
+        return body
+
+    def starts_a_call(self, scope: dict) -> bool:
+        return scope.get("method") == "POST" and bool(_CALL_START.match(scope.get("path", "")))
+
+    def response(self, send, account: str):
+        """`send` for a /gradio_api/call/… start: the event id in its JSON answer gets the account's tag."""
+        tag = self.tag(account)
+        held: dict = {}
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                held["start"] = message
+                held["body"] = bytearray()
+                return
+            if message["type"] == "http.response.body" and "start" in held:
+                held["body"] += message.get("body", b"")
+                if message.get("more_body"):
+                    return
+                body = bytes(held["body"])
+                try:
+                    payload = json.loads(body)
+                    if isinstance(payload, dict) and isinstance(payload.get("event_id"), str):
+                        payload["event_id"] = f"{payload['event_id']}-{tag}"
+                        body = json.dumps(payload).encode("utf-8")
+                except (UnicodeDecodeError, ValueError):
+                    pass
+                start = held.pop("start")
+                start = {**start, "headers": [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                         + [(b"content-length", str(len(body)).encode())]}
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        return sending
+
+    @staticmethod
+    def _set_path(scope: dict, path: str) -> None:
+        scope["path"] = path
+        scope["raw_path"] = quote(path).encode("latin-1")
 
 
 # ---------------------------------------------------------------- rate limits
@@ -177,9 +285,18 @@ def json_depth(body: bytes) -> int:
     return deepest
 
 
-def json_problem(body: bytes, max_depth: int) -> str | None:
+def json_problem(body: bytes, max_depth: int, declared_json: bool = True) -> str | None:
+    """Why a body must be refused: not UTF-8 text (every route takes JSON or a form; nothing uploads
+    files), nested too deep (whatever its Content-Type: routes read JSON sent as text/plain too), or
+    declared JSON and not JSON."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8 text"
     if json_depth(body) > max_depth:
         return f"the JSON body is nested more than {max_depth} levels deep"
+    if not declared_json:
+        return None
     try:
         json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -202,10 +319,11 @@ def content_security_policy(staff_page: bool, frame_ancestors: str, nonce: str =
 
 
 def frame_ancestors(origins) -> str:
-    """REPORTQA_FRAME_ORIGINS as a frame-ancestors source list: none listed means this server only."""
-    if not origins:
-        return "'self'"
-    if any(o == "*" for o in origins):
+    """REPORTQA_FRAME_ORIGINS as the widget's frame-ancestors source list. None listed: any site may frame
+    it, so a portal's first embedding works as the README says; that is safe because the widget is
+    public and read-only (no cookie, no staff action, nothing a click inside it could do on a visitor's
+    behalf but ask a question). Listed: this server and those portals only."""
+    if not origins or any(o == "*" for o in origins):
         return "*"
     bad = [o for o in origins if not re.match(r"^https?://[A-Za-z0-9.*-]+(:(\d+|\*))?$", o)]
     if bad:
@@ -221,7 +339,8 @@ _INLINE_SCRIPT = re.compile(rb"<script(?=[\s>])(?![^>]*\bsrc\s*=)", re.I)
 class Guard:
     """ASGI middleware: faces, identity, rate limits, body limits and headers for every request."""
 
-    def __init__(self, app, *, settings, accounts, staff_mounted: bool, extra_rules=()) -> None:
+    def __init__(self, app, *, settings, accounts, staff_mounted: bool, extra_rules=(), gradio_handlers=None) -> None:
+        """`gradio_handlers()`: the fn_index values of the staff page (a queue/join naming another is a 404)."""
         self.app = app
         self.settings = settings
         self.accounts = accounts
@@ -232,9 +351,10 @@ class Guard:
             "ask": ("REPORTQA_RATE_LIMIT", settings.rate_limit),
             "page": ("REPORTQA_PAGE_RATE_LIMIT", settings.page_rate_limit),
             "staff": ("REPORTQA_STAFF_RATE_LIMIT", settings.staff_rate_limit),
-            "login": ("REPORTQA_LOGIN_RATE_LIMIT", settings.login_rate_limit),
         })
         self.widget_frames = frame_ancestors(settings.frame_origins)
+        self.gradio_ids = GradioIds(accounts.key)
+        self.gradio_handlers = gradio_handlers
 
     def staff_open(self) -> bool:
         """Whether staff pages are served now: mounted, and someone can sign in."""
@@ -284,6 +404,7 @@ class Guard:
             return await _refuse(send, rule, 429, f"too many requests; try again in {retry} s",
                                  [(b"retry-after", str(retry).encode())])
 
+        body = b""
         if method in BODY_METHODS or b"content-length" in headers or b"transfer-encoding" in headers:
             limit = self.settings.staff_max_body if staff else getattr(self.settings, rule.max_body)
             length = headers.get(b"content-length")
@@ -301,12 +422,52 @@ class Guard:
                     return await _refuse(send, rule, 413, f"the request body is over {limit} bytes")
                 if not message.get("more_body"):
                     break
-            if body and b"json" in headers.get(b"content-type", b"").lower():
-                problem = json_problem(bytes(body), self.settings.max_json_depth)
+            body = bytes(body)
+            if body:
+                problem = json_problem(body, self.settings.max_json_depth,
+                                       b"json" in headers.get(b"content-type", b"").lower())
                 if problem:
                     return await _refuse(send, rule, 400, problem)
-            receive = _replay(bytes(body), receive)
+        if staff is not None and path == "/gradio_api/queue/join" and self.gradio_handlers and body:
+            problem = _event_problem(body, self.gradio_handlers())
+            if problem:
+                return await _json(send, 404 if "handler" in problem else 400, problem)
+        if staff is not None and path.startswith("/gradio_api/"):
+            body = self.gradio_ids.request(scope, body, staff.name)
+            if body is None:
+                return await _json(send, 404, "no such event for this account")
+            if self.gradio_ids.starts_a_call(scope):
+                send = self.gradio_ids.response(send, staff.name)
+        if method in BODY_METHODS or b"content-length" in headers or b"transfer-encoding" in headers:
+            receive = _replay(body, receive)
+        if staff is not None and method == "GET" and _EVENT_STREAM.match(scope.get("path", "")):
+            return await self._stream(scope, receive, send)
         await self.app(scope, receive, send)
+
+    async def _stream(self, scope, receive, send) -> None:
+        """Gradio's event streams (a session's queue, a /call result) refuse an unknown session or event by
+        sending an "unexpected_error" message and then raising 404 inside the stream already started,
+        which breaks the connection and logs a traceback. Such a refusal ends the stream cleanly instead
+        (a plain 404 when nothing was sent yet); any other failure is raised as it is."""
+        from fastapi import HTTPException
+
+        state = {"started": False, "ended": False}
+
+        async def watching(message):
+            state["started"] = True
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                state["ended"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except Exception as e:
+            if not isinstance(e, HTTPException) and not isinstance(e.__cause__, HTTPException):
+                raise
+            if not state["started"]:
+                await _json(send, 404, "no such session or event (or it is not this account's)")
+            elif not state["ended"]:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def _with_headers(self, send, path: str, staff_face: bool, scheme: str):
         """`send`, adding the security headers; a staff HTML page gets a nonce for Gradio's inline scripts."""
@@ -352,6 +513,26 @@ class Guard:
             await send(message)
 
         return sending
+
+
+def _event_problem(body: bytes, handlers) -> str | None:
+    """What is wrong with a queue/join body in its outline (Gradio fails with a 500 on an unknown handler,
+    and reads event data without looking): the shapes of the values are Gradio's to check."""
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None  # said by the route
+    if not isinstance(payload, dict):
+        return None
+    fn = payload.get("fn_index")
+    if fn is not None and (isinstance(fn, bool) or not isinstance(fn, int) or fn not in handlers):
+        return "no such handler on this page (fn_index)"
+    if not isinstance(payload.get("data", []), list):
+        return "data must be a list"
+    event = payload.get("event_data")
+    if event is not None and not (isinstance(event, dict) and "index" in event and "value" in event):
+        return 'event_data must be an object with "index" and "value"'
+    return None
 
 
 def _cookie(raw: bytes) -> str | None:

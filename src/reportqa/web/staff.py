@@ -11,17 +11,27 @@ id issued with the answer.
 """
 from __future__ import annotations
 
+import json
+import logging
+import sys
+import traceback
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 
 import gradio as gr
+from gradio.state_holder import SessionState, StateHolder
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from .. import feedback
 from ..errors import ReportQAError
 from ..qa.scope import Scope
+from .admission import Unavailable
+from .workers import AnswerFailed
 from .html import browse_html, commitments_html, render_answer, render_error, render_question
+
+log = logging.getLogger(__name__)
 
 SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "PingFang SC", "Hiragino Sans GB",
                 "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif"]
@@ -85,40 +95,81 @@ def commitments_tab(items: list[dict]) -> str:
             '</a></p>' + commitments_html(items))
 
 
+def _entries(conversation, request) -> list:
+    """The entries of the server-side conversation if it is the signed-in account's own; else none (a
+    Gradio session is keyed by a hash the browser picks: it must never lend one account's turns to another)."""
+    if isinstance(conversation, dict) and conversation.get("account") == voter(request):
+        return list(conversation.get("entries") or [])
+    return []
+
+
+def _kept(entries: list, request) -> dict:
+    return {"account": voter(request), "entries": entries}
+
+
+def answer_message(d: dict | None, reply: str) -> dict:
+    """The assistant's chat message for an answer: its HTML, and when the answer says several places
+    answer it differently, one option per place (`choices`), which asks the same question of that place."""
+    message = {"role": "assistant", "content": reply}
+    choices = [c for c in (d or {}).get("choices") or [] if isinstance(c, dict) and c.get("place")]
+    if choices:
+        message["options"] = [{"label": str(c.get("label") or c["place"]), "value": str(c["place"])} for c in choices]
+    return message
+
+
 def build_blocks(engine, read_scope):
     """The staff page over `engine`'s current index (a newly taken-up index shows on the next page load).
     `read_scope(doc, place, year)` turns the API's scope inputs into a Scope (ValueError for bad ones)."""
     choices = report_choices(engine.svc.reports())
 
-    def respond(message, chat, conversation, picked=ALL_REPORTS):
-        """`conversation` (server-side) holds each message shown and the answer behind it; the chat the
-        client sends only says whether it was cleared (empty: a new conversation). What is shown is
-        the server's record, so follow-ups and votes never rest on text the client made up."""
-        conversation = list(conversation or []) if chat else []
-        if not isinstance(message, str) or not message.strip():
-            return "", [e["message"] for e in conversation], conversation
-        history = [e["answer"]["question"] for e in conversation if e["answer"]]
-        current = report_choices(engine.svc.reports())  # the index may have been reloaded
-        scope = current.get(picked, current[ALL_REPORTS])[1]
+    async def answer(entries: list, question: str, shown: str, scope: Scope, request) -> tuple:
+        """Ask `question` (shown as `shown`) after the conversation's `entries`; the outputs of an event."""
+        history = [e["answer"]["question"] for e in entries if e["answer"]]
         try:
-            d = engine.ask(message, history, scope)
+            d = await engine.ask_async(question, history, scope)
             reply = render_answer(d)
-        except ReportQAError as e:
+        except (ReportQAError, Unavailable, AnswerFailed) as e:
             d, reply = None, render_error(str(e))
-        conversation += [{"message": {"role": "user", "content": render_question(message, d and d.get("lang"))},
-                          "answer": None},
-                         {"message": {"role": "assistant", "content": reply}, "answer": d}]
-        return "", [e["message"] for e in conversation], conversation
+        entries = entries + [{"message": {"role": "user", "content": render_question(shown, d and d.get("lang"))},
+                              "answer": None},
+                             {"message": answer_message(d, reply), "answer": d}]
+        return "", [e["message"] for e in entries], _kept(entries, request)
 
-    def ask_example(chat, conversation, picked, example: gr.SelectData):
+    def picked_scope(picked) -> Scope:
+        current = report_choices(engine.svc.reports())  # the index may have been reloaded
+        return current.get(picked, current[ALL_REPORTS])[1]
+
+    async def respond(message, chat, conversation, picked, request: gr.Request):
+        """`conversation` (server-side, the signed-in account's) holds each message shown and the answer
+        behind it; the chat the client sends only says whether it was cleared (empty: a new conversation).
+        What is shown is the server's record, so follow-ups and votes never rest on text the client made up."""
+        entries = _entries(conversation, request) if chat else []
+        if not isinstance(message, str) or not message.strip():
+            return "", [e["message"] for e in entries], _kept(entries, request)
+        return await answer(entries, message, message, picked_scope(picked), request)
+
+    async def ask_example(chat, conversation, picked, example: gr.SelectData, request: gr.Request):
         """An example in the empty chat, clicked: asked at once (in a new conversation, as the chat is empty)."""
         text = example.value.get("text") if isinstance(example.value, dict) else example.value
-        return respond(text, chat, conversation, picked)
+        return await respond(text if isinstance(text, str) else "", chat, conversation, picked, request)
+
+    async def choose(chat, conversation, option: gr.SelectData, request: gr.Request):
+        """A place offered under an answer, chosen: the same question asked again of that place's reports."""
+        entries = _entries(conversation, request) if chat else []
+        place = option.value.get("value") if isinstance(option.value, dict) else option.value
+        offered = next((e["answer"] for e in reversed(entries) if e["answer"] and place in
+                        [c.get("place") for c in e["answer"].get("choices") or [] if isinstance(c, dict)]), None)
+        if not isinstance(place, str) or offered is None:
+            return gr.update(), [e["message"] for e in entries], _kept(entries, request)
+        question = offered["question"]
+        return await answer(entries, question, f"{question}（{place}）", Scope(place=place), request)
 
     def vote(conversation, like: gr.LikeData, request: gr.Request):
         """The answer rated is the one this conversation shows at that place, by the id issued with it."""
-        index = like.index if isinstance(like.index, int) else like.index[0]
-        entry = conversation[index] if conversation and isinstance(index, int) and 0 <= index < len(conversation) else None
+        entries = _entries(conversation, request)
+        index = like.index if isinstance(like.index, int) else (like.index[0] if isinstance(like.index, list)
+                                                                 and like.index else None)
+        entry = entries[index] if isinstance(index, int) and 0 <= index < len(entries) else None
         d = entry["answer"] if entry else None
         if not d or not d.get("answer_id"):
             return
@@ -132,9 +183,12 @@ def build_blocks(engine, read_scope):
         if done.status in ("new", "replaced"):
             gr.Info("谢谢 · Thank you, feedback saved.")
 
-    def forget():
+    def forget(request: gr.Request):
         """The chat was cleared: so is the server's record of it (history for follow-ups, votes)."""
-        return []
+        return _kept([], request)
+
+    def new_chat(request: gr.Request):
+        return [], forget(request)
 
     def refresh():
         """The parts of the page that follow the current index: the picker, Browse, Commitments."""
@@ -143,26 +197,26 @@ def build_blocks(engine, read_scope):
                 browse_all(engine.documents), commitments_tab(engine.book.items),
                 f"{engine.feedback.count()} vote(s) recorded.")
 
-    def ask_api(question: str, history: list | None = None, doc: str | None = None,
-                place: str | None = None, year: int | None = None) -> dict:
+    async def ask_api(question: str, history: list | None = None, doc: str | None = None,
+                      place: str | None = None, year: int | None = None) -> dict:
         """Answer one question; history is the list of previous questions; doc, place and year
         restrict the reports it is answered from. Returns the engine's JSON."""
         try:
             scope = read_scope(doc, place, year)
-            return engine.ask(question, history, scope)
-        except (ReportQAError, ValueError) as e:
-            raise gr.Error(str(e))
+            return await engine.ask_async(question, history, scope)
+        except (ReportQAError, ValueError, Unavailable, AnswerFailed) as e:
+            raise gr.Error(str(e), print_exception=False)  # a user's error: no traceback in the log
 
     examples = [{"text": q} for q in engine.svc.suggestions()]
     with gr.Blocks(title="reportqa · 报告问答", analytics_enabled=False, fill_height=True) as blocks:
         with gr.Row(elem_id="rq-header", equal_height=True):
-            gr.HTML('<h1 class="rq-title">reportqa · 政府报告问答 <small>exact answers with cited passages</small></h1>',
-                    padding=False, min_width=0)
+            gr.HTML('<h1 class="rq-title"><span class="rq-brand">reportqa · </span>政府报告问答 '
+                    '<small>exact answers with cited passages</small></h1>', padding=False, min_width=0)
             gr.HTML('<nav class="rq-nav"><a href="/home" class="rq-wide">公众页面 Public pages</a> '
-                    '<a href="/logout" title="退出 Sign out">退出<span class="rq-wide"> Sign out</span></a></nav>',
+                    '<a href="/logout" class="rq-signout" title="退出 Sign out">退出 Sign out</a></nav>',
                     padding=False, min_width=0, elem_id="rq-nav")
             clear = gr.Button("新对话 New chat", size="md", scale=0, min_width=0, elem_id="rq-new")
-        with gr.Tabs(elem_id="rq-tabs"):
+        with gr.Tabs(elem_id="rq-tabs", overflow_behavior="wrap"):  # every tab a tab, on a phone too
             with gr.Tab("问答 Ask", elem_id="rq-ask", scale=1):
                 picker = gr.Dropdown([(label, value) for value, (label, _) in choices.items()], value=ALL_REPORTS,
                                      label="报告范围 Reports", elem_id="rq-scope", interactive=True,
@@ -171,7 +225,7 @@ def build_blocks(engine, read_scope):
                                   min_height=200, autoscroll=False, layout="panel", feedback_options=("Like", "Dislike"),
                                   latex_delimiters=[], line_breaks=False, buttons=[], examples=examples,
                                   placeholder="请就报告内容提问 · Ask about the reports")
-                answers = gr.State([])
+                answers = gr.State({})
                 with gr.Row(elem_id="rq-compose", equal_height=True):
                     box = gr.Textbox(placeholder="输入问题 · Ask a question", label="问题 Question",
                                      show_label=False, scale=8, min_width=0, lines=1, max_lines=4, elem_id="rq-input",
@@ -180,7 +234,8 @@ def build_blocks(engine, read_scope):
                 box.submit(respond, [box, chat, answers, picker], [box, chat, answers], api_name="chat")
                 send.click(respond, [box, chat, answers, picker], [box, chat, answers], api_visibility="private")
                 chat.example_select(ask_example, [chat, answers, picker], [box, chat, answers], api_visibility="private")
-                clear.click(lambda: ([], forget()), None, [chat, answers], api_visibility="private")  # New chat
+                chat.option_select(choose, [chat, answers], [box, chat, answers], api_visibility="private")
+                clear.click(new_chat, None, [chat, answers], api_visibility="private")  # New chat
                 chat.clear(forget, None, [answers], api_name="forget", api_visibility="private")  # the bin icon
                 chat.like(vote, [answers], None, api_visibility="private")
             with gr.Tab("浏览报告 Browse"):
@@ -188,14 +243,78 @@ def build_blocks(engine, read_scope):
             with gr.Tab("承诺事项 Commitments"):
                 promised = gr.HTML(commitments_tab(engine.book.items))
             with gr.Tab("反馈 Feedback"):
-                gr.Markdown("Every like / dislike (question, answer, sources, vote, voter, time), exported "
-                            "straight from the store:")
-                gr.HTML('<p><a href="/staff/feedback.csv" download>导出反馈 Export feedback (CSV)</a> · '
+                gr.HTML('<p>每一条赞/踩（问题、答案、来源、评价、评价人、时间），直接从存储导出 · Every like / dislike '
+                        '(question, answer, sources, vote, voter, time), exported straight from the store:</p>'
+                        '<p><a href="/staff/feedback.csv" download>导出反馈 Export feedback (CSV)</a> · '
                         '<a href="/staff/feedback.jsonl" download>JSON lines</a></p>')
                 count = gr.Markdown(f"{engine.feedback.count()} vote(s) recorded.")
         blocks.load(refresh, None, [picker, browse, promised, count], api_visibility="private")
         gr.api(ask_api, api_name="ask")
     return blocks
+
+
+class _Session(SessionState):
+    """Gradio's per-session state without the copy of every component's configuration it keeps for
+    deep links (closed here, security.py): computing that copy at each session's start and again at
+    each event was most of what an API call cost the web process (about 10 ms of its 20 with the
+    staff page's 28 components, every /ask call being a session of its own)."""
+
+    def __init__(self, blocks) -> None:  # SessionState.__init__ without config_values
+        self.blocks_config = copy(blocks.default_config)
+        self.state_data = {}
+        self._state_ttl = {}
+        self.is_closed = False
+        self.STATE_TTL_WHEN_CLOSED = 3600
+
+    def __setitem__(self, key: int, value) -> None:  # SessionState.__setitem__ without the config copy
+        block = self.blocks_config.blocks.get(key)
+        if isinstance(block, gr.State):
+            self._state_ttl[key] = (block.time_to_live, datetime.now())
+            self.state_data[key] = value
+        else:
+            self.blocks_config.blocks[key] = value
+
+    def _update_config(self, key: int) -> None:
+        pass
+
+    def _update_value_in_config(self, key: int, value) -> None:
+        pass
+
+    @property
+    def components(self):
+        return iter(())  # deep links are closed: there is no copy to give
+
+
+class _StateHolder(StateHolder):
+    def __getitem__(self, session_id: str) -> SessionState:
+        if session_id not in self.session_data:
+            self.session_data[session_id] = _Session(self.blocks)
+        return super().__getitem__(session_id)
+
+
+def lighten(blocks) -> None:
+    """Once mounted: sessions of this page start with `_Session`, and refused events log one line."""
+    import gradio.queueing
+
+    blocks.state_holder.__class__ = _StateHolder
+    gradio.queueing.traceback = _EventFailures()
+
+
+class _EventFailures:
+    """What Gradio's queue calls to print an event's failure. It prints a full traceback for every event it
+    refuses, a malformed payload sent to the staff page's queue included: that is one line here ("refused
+    …"), and a failure in our own handlers (a frame of reportqa in the trace) keeps its full traceback."""
+
+    def print_exc(self, *args, **kwargs) -> None:
+        error = sys.exc_info()[1]
+        if error is None or any("/reportqa/" in f.filename for f in traceback.extract_tb(error.__traceback__)):
+            traceback.print_exc(*args, **kwargs)
+            return
+        first = (str(error).strip().splitlines() or [""])[0][:200]
+        log.warning("reportqa: the staff page refused an event: %s: %s", type(error).__name__, first)
+
+    def __getattr__(self, name):
+        return getattr(traceback, name)
 
 
 def feedback_routes(engine):
@@ -222,11 +341,11 @@ def feedback_routes(engine):
     async def vote(request: Request):
         """{"answer_id": "...", "vote": "like" | "dislike" | null}: the signed-in account's vote."""
         try:
-            payload = await request.json()
-        except ValueError:
+            payload = json.loads(await request.body())
+        except (ValueError, RecursionError):
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("answer_id"), str) or \
-                payload.get("vote") not in (*feedback.VOTES, None):
+                "vote" not in payload or payload["vote"] not in (*feedback.VOTES, None):
             return JSONResponse({"error": 'send {"answer_id": "...", "vote": "like" | "dislike" | null}'},
                                 status_code=400)
         staff = request.scope["reportqa"]["staff"]
