@@ -57,18 +57,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-async def _ask_rest(http: httpx.AsyncClient, url: str, question: str, token: str) -> bool:
+async def _ask_rest(http: httpx.AsyncClient, url: str, question: str, token: str) -> int:
+    """The status: 200 with an answer, 503/429 refused, anything else (-1: no answer in a 200) an error."""
     r = await http.post(url + "/api/ask", json={"question": question})
-    return r.status_code == 200 and "answer" in r.json()
+    return r.status_code if r.status_code != 200 or "answer" in r.json() else -1
 
 
-async def _ask_gradio(http: httpx.AsyncClient, url: str, question: str, token: str) -> bool:
+async def _ask_gradio(http: httpx.AsyncClient, url: str, question: str, token: str) -> int:
     """Gradio's HTTP API: POST starts the event, the GET stream ends with `event: complete` and the answer."""
     headers = {"Authorization": f"Bearer {token}"}
     r = await http.post(url + "/gradio_api/call/ask", json={"data": [question, None, None, None, None]},
                         headers=headers)
     if r.status_code != 200:
-        return False
+        return r.status_code
     event = r.json()["event_id"]
     async with http.stream("GET", f"{url}/gradio_api/call/ask/{event}", headers=headers) as stream:
         last = ""
@@ -76,10 +77,10 @@ async def _ask_gradio(http: httpx.AsyncClient, url: str, question: str, token: s
             if line.startswith("event:"):
                 last = line.split(":", 1)[1].strip()
             if last == "complete" and line.startswith("data:"):
-                return '"answer"' in line
+                return 200 if '"answer"' in line else -1
             if last == "error":
-                return False
-    return False
+                return 503 if "try again" in line else -1
+    return -1
 
 
 ROUTES = {"POST /api/ask": _ask_rest, "Gradio /ask": _ask_gradio}
@@ -88,13 +89,13 @@ ROUTES = {"POST /api/ask": _ask_rest, "Gradio /ask": _ask_gradio}
 async def run_level(url: str, route: str, clients: int, total: int, deadline: float, token: str,
                     think: float = 0.0) -> dict:
     latencies: list[float] = []
-    errors = 0
+    errors = shed = 0
     counter = iter(range(total))
     ask = ROUTES[route]
     rng = random.Random(clients)
 
     async def worker(http: httpx.AsyncClient) -> None:
-        nonlocal errors
+        nonlocal errors, shed
         for n in counter:
             if time.monotonic() > deadline:
                 return
@@ -102,21 +103,26 @@ async def run_level(url: str, route: str, clients: int, total: int, deadline: fl
                 await asyncio.sleep(rng.expovariate(1 / think))
             t0 = time.perf_counter()
             try:
-                ok = await ask(http, url, QUESTIONS[n % len(QUESTIONS)], token)
+                status = await ask(http, url, QUESTIONS[n % len(QUESTIONS)], token)
             except httpx.HTTPError:
-                ok = False
-            latencies.append((time.perf_counter() - t0) * 1000)
-            errors += not ok
+                status = -1
+            took = (time.perf_counter() - t0) * 1000
+            if status == 200:
+                latencies.append(took)
+            elif status in (503, 429):  # refused for capacity: a client told to come back, not an error
+                shed += 1
+            else:
+                errors += 1
 
     limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(http) for _ in range(clients)))
         wall = time.perf_counter() - t0
-    return {"route": route, "clients": clients, "requests": len(latencies), "errors": errors,
-            "p50": statistics.median(latencies) if latencies else float("nan"),
+    return {"route": route, "clients": clients, "requests": len(latencies) + shed + errors, "errors": errors,
+            "shed": shed, "p50": statistics.median(latencies) if latencies else float("nan"),
             "p95": percentile(latencies, 95) if latencies else float("nan"),
-            "rps": len(latencies) / wall if wall else 0.0}
+            "rps": len(latencies) / wall if wall else 0.0}  # answers a second
 
 
 # ---------------------------------------------------------------- open loop
@@ -308,7 +314,8 @@ def open_loop(args, url: str, token: str) -> int:
             rows[-1]["load"] = before
             time.sleep(1.0)  # let the queue drain between levels
     print(f"{url}, REPORTQA_WORKERS={args.workers}, open loop, {len(QUESTIONS)} questions in rotation, "
-          f"latency from each request's due time; sheds must come within {args.shed_within:g} s")
+          f"latency from each request's due time; sheds must come within {args.shed_within:g} s; "
+          f"load average at the end: {load_average()}")
     print("| route | rate/s | s | sent | answered | shed (503/429) | errors | answered/s | p50 ms | p95 ms | "
           "p99 ms | shed p95 ms | load avg before |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -378,6 +385,7 @@ def main() -> int:
             if server:
                 server.stop()
     rows = []
+    load_before = load_average()
     try:
         deadline = time.monotonic() + args.max_seconds
         for route in args.routes.split(","):
@@ -388,14 +396,14 @@ def main() -> int:
         if server:
             server.stop()
     print(f"{url}, REPORTQA_WORKERS={args.workers}, {len(QUESTIONS)} questions in rotation, "
-          f"think time {args.think:g} s (one client: none)")
-    print("| route | clients | requests | errors | p50 ms | p95 ms | requests/s | × one client |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"think time {args.think:g} s (one client: none); load average at the start: {load_before}")
+    print("| route | clients | requests | 503/429 | errors | p50 ms | p95 ms | answers/s | × one client |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         one = next((x["rps"] for x in rows if x["route"] == r["route"] and x["clients"] == 1), None)
         ratio = f"{r['rps'] / one:.2f}" if one else "-"
-        print(f"| {r['route']} | {r['clients']} | {r['requests']} | {r['errors']} | {r['p50']:.1f} | {r['p95']:.1f} | "
-              f"{r['rps']:.1f} | {ratio} |")
+        print(f"| {r['route']} | {r['clients']} | {r['requests']} | {r['shed']} | {r['errors']} | {r['p50']:.1f} | "
+              f"{r['p95']:.1f} | {r['rps']:.1f} | {ratio} |")
     return 1 if any(r["errors"] for r in rows) else 0
 
 

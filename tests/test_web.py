@@ -204,6 +204,21 @@ def test_chat_renders_answer_with_numbered_sources_and_mark(client):
     assert "\n\n" not in bot  # one HTML block: Markdown must not re-interpret it
 
 
+def test_an_answer_with_choices_becomes_a_chat_message_with_one_option_per_place():
+    """The staff chat shows an answer's `choices` as Gradio's message options; choosing one (its value, the
+    place) asks the question again of that place."""
+    from reportqa.web.staff import answer_message
+
+    d = {"found": False, "answer": "…", "choices": [{"place": "小河镇", "label": "小河镇 2024年报告"},
+                                                    {"place": "松林乡", "label": "松林乡 2024年报告"}, {"label": "x"}]}
+    message = answer_message(d, "<div>…</div>")
+    assert message["role"] == "assistant" and message["content"] == "<div>…</div>"
+    assert message["options"] == [{"label": "小河镇 2024年报告", "value": "小河镇"},
+                                  {"label": "松林乡 2024年报告", "value": "松林乡"}]
+    assert "options" not in answer_message({"found": True, "choices": []}, "x")
+    assert "options" not in answer_message(None, "x")
+
+
 def test_chat_not_found_state(client):
     _, bot = chat_html(client, "What is the town's GDP growth rate?")
     assert "rq-notfound" in bot and "The report does not say" in bot

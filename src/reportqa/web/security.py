@@ -150,6 +150,13 @@ def _trusted(networks: tuple, address: str) -> bool:
 
 # ---------------------------------------------------------------- Gradio's ids, bound to the account
 
+OWN_CALLS = "/gradio_api/call/ask"  # calls.py serves it, and binds its events to the account itself
+
+
+def _own_call(path: str) -> bool:
+    return path == OWN_CALLS or path.startswith(OWN_CALLS + "/")
+
+
 _EVENT_STREAM = re.compile(r"^/gradio_api/(?:queue/data|call/(?:v2/)?[^/]+/[^/]+)$")
 _SESSION_PATH = re.compile(r"^(/gradio_api/(?:heartbeat|stream)/)([^/]+)(.*)$")
 _CALL_RESULT = re.compile(r"^(/gradio_api/call/(?:v2/)?[^/]+/)([^/]+)$")
@@ -432,7 +439,7 @@ class Guard:
             problem = _event_problem(body, self.gradio_handlers())
             if problem:
                 return await _json(send, 404 if "handler" in problem else 400, problem)
-        if staff is not None and path.startswith("/gradio_api/"):
+        if staff is not None and path.startswith("/gradio_api/") and not _own_call(path):
             body = self.gradio_ids.request(scope, body, staff.name)
             if body is None:
                 return await _json(send, 404, "no such event for this account")
@@ -440,7 +447,7 @@ class Guard:
                 send = self.gradio_ids.response(send, staff.name)
         if method in BODY_METHODS or b"content-length" in headers or b"transfer-encoding" in headers:
             receive = _replay(body, receive)
-        if staff is not None and method == "GET" and _EVENT_STREAM.match(scope.get("path", "")):
+        if staff is not None and method == "GET" and _EVENT_STREAM.match(path) and not _own_call(path):
             return await self._stream(scope, receive, send)
         await self.app(scope, receive, send)
 
