@@ -276,7 +276,13 @@ PLACE_AFTER = re.compile(r"街道|镇|乡|县|区|市|村|社区|路|街")
 
 def names_in(text: str) -> list[str]:
     """Person names: two or three characters jieba tags as a name, starting with a surname, not the start
-    of a place ("白沙街道" is a place, not Mr Bai Sha). Ideographic spaces inside a name ("李　强") go."""
+    of a place ("白沙街道" is a place, not Mr Bai Sha). Ideographic spaces inside a name ("李　强") go.
+    Cached: the clauses are the index's own, and tagging is the slowest step of reading one."""
+    return list(_names_in(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _names_in(text: str) -> tuple[str, ...]:
     import jieba.posseg as pseg
 
     text = re.sub(r"(?<=[\u4e00-\u9fff])[\u3000 ]+(?=[\u4e00-\u9fff](?:[\u3000 ]|$|[^\u4e00-\u9fff]))", "", text)
@@ -286,7 +292,7 @@ def names_in(text: str) -> list[str]:
         pos += len(w.word)
         if w.flag == "nr" and 2 <= len(w.word) <= 3 and w.word[0] in SURNAMES and not PLACE_AFTER.match(after):
             out.append(w.word)
-    return out
+    return tuple(out)
 
 
 def value_of(fact: str) -> Decimal | None:

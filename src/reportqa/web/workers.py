@@ -56,6 +56,7 @@ class AnswerFailed(Exception):
 def _serve(conn, settings: Settings, parent: int) -> None:
     """A worker: load the index, say ready, then answer (question, history, scope) until told to stop."""
     threading.Thread(target=_follow, args=(parent,), daemon=True).start()
+    _one_thread()
     try:
         from .. import index as index_store
         from ..service import QAService
@@ -73,6 +74,16 @@ def _serve(conn, settings: Settings, parent: int) -> None:
         if job is None:
             return
         conn.send(_answer(service, *job))
+
+
+def _one_thread() -> None:
+    """A worker answers one question at a time beside the others, one per core: BLAS and OpenMP
+    threads of its own would only contend with theirs (measured: ~1.3x throughput under load)."""
+    import faiss
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    faiss.omp_set_num_threads(1)
 
 
 def _answer(service, question, history, scope) -> tuple:
