@@ -25,7 +25,7 @@ from scipy.optimize import minimize
 import sets
 from reportqa.evaluation import norm
 from reportqa.lexical import language
-from reportqa.qa.candidates import FEATURES
+from reportqa.qa.candidates import FEATURES, MISMATCHES, SUPPORTS
 from reportqa.qa.question import question_type
 
 WEIGHTS = sets.REPO / "src" / "reportqa" / "qa" / "weights.json"
@@ -71,7 +71,15 @@ def collect(qs, svc) -> list[dict]:
     return out
 
 
-def fit(records: list[dict], l2: float) -> np.ndarray:
+def bounds(signed: bool) -> list[tuple[float | None, float | None]]:
+    """Evidence for a candidate never counts against it, a mismatch never for it (the bias and the
+    per-kind biases are free): a fit cannot learn an accident of the sets it saw."""
+    if not signed:
+        return [(None, None)] * len(NAMES)
+    return [(0.0, None) if k in SUPPORTS else (None, 0.0) if k in MISMATCHES else (None, None) for k in NAMES]
+
+
+def fit(records: list[dict], l2: float, signed: bool = True) -> np.ndarray:
     data = [(np.array(r["feats"]), np.array(r["right"], dtype=bool)) for r in records
             if "declined" not in r and "fixed" not in r]
 
@@ -96,7 +104,7 @@ def fit(records: list[dict], l2: float) -> np.ndarray:
         return total, grad
 
     w0 = np.zeros(len(NAMES))
-    res = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    res = minimize(loss, w0, jac=True, method="L-BFGS-B", bounds=bounds(signed), options={"maxiter": 500})
     w = res.x
     w[0] -= threshold(records, w)  # the threshold folded into the bias: a candidate must score above 0
     return w
@@ -155,6 +163,7 @@ def main(argv) -> int:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--cache", default=str(sets.root() / "features.json"))
     ap.add_argument("--fresh", action="store_true", help="collect the features again")
+    ap.add_argument("--free", action="store_true", help="no sign constraints on the weights")
     args = ap.parse_args(argv)
     cache = Path(args.cache)
     if cache.exists() and not args.fresh:
@@ -173,11 +182,11 @@ def main(argv) -> int:
     by = {n: [r for r in records if r["set"] == n] for n in names}
     print(f"{'set':34s} {'in-fit':>14s} {'left out':>14s}")
     loso = {}
-    full = fit([r for n in pool for r in by[n]], args.l2)
+    full = fit([r for n in pool for r in by[n]], args.l2, not args.free)
     for n in names:
         inside = evaluate(by[n], full)
         if n in pool:
-            w = fit([r for m in pool if m != n for r in by[m]], args.l2)
+            w = fit([r for m in pool if m != n for r in by[m]], args.l2, not args.free)
             out = evaluate(by[n], w)
         else:
             out = inside
@@ -188,7 +197,7 @@ def main(argv) -> int:
     if args.write:
         WEIGHTS.write_text(json.dumps({
             "weights": {k: round(float(v), 4) for k, v in zip(NAMES, full)}, "threshold": 0.0,
-            "fitted_on": pool, "l2": args.l2,
+            "fitted_on": pool, "l2": args.l2, "signed": not args.free,
             "held_out": {n: round(loso[n]["answer"], 3) for n in names}}, ensure_ascii=False, indent=1) + "\n")
         print(f"wrote {WEIGHTS}")
     return 0

@@ -100,3 +100,26 @@ def test_a_speech_periods_come_from_its_dateline():
     text = "政府工作报告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n国务院总理　李克强\n各位代表：\n\n一、2016年工作回顾\n\n增长。\n"
     m = parse_document(text, doc_id="china").meta
     assert (m.year, m.reviews, m.plans, m.place) == (2017, 2016, 2017, "全国")
+
+
+def test_a_speeches_preface_that_speaks_only_of_the_reviewed_year_is_a_review_of_it():
+    from reportqa.periods import passage_period, section_periods
+
+    text = ("2002年国务院政府工作报告\n各位代表：\n\n首先报告2001年的工作\n\n城镇居民人均可支配收入实际增长8.5%。\n\n"
+            "2002年是非常重要的一年。今年工作的总体要求是：稳中求进。\n\n一、扩大和培育内需\n\n要扩大内需。\n")
+    doc = parse_document(text, doc_id="china-2002")
+    sections = section_periods(doc)
+    period = lambda t: passage_period(sections.get(("前言",)), ["前言"], t, doc.meta.reviews, doc.meta.plans)
+    assert (doc.meta.reviews, doc.meta.plans) == (2001, 2002)
+    assert (period("首先报告2001年的工作，城镇居民人均可支配收入实际增长8.5%。").mode) == "review"
+    assert period("2002年是非常重要的一年。今年工作的总体要求是：稳中求进。").mode == "plan"
+    assert period("现在，我代表国务院向大会报告去年的工作，对今年的工作提出建议。").mode == ""  # says both
+
+
+def test_the_years_a_section_reports_are_not_the_years_its_text_merely_names():
+    from reportqa.periods import own_years
+
+    assert own_years(2003, 2004, ["一、2003年工作回顾"], "review", False) == {2003}
+    assert own_years(2003, 2004, ["二、今年工作安排"], "plan", False) == {2004}
+    assert own_years(2012, 2013, ["一、过去五年工作回顾"], "review", True) == set(range(2008, 2013))
+    assert own_years(None, None, ["前言"], "", False) is None

@@ -209,7 +209,8 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
             if c.kind == "metadata":  # who delivered the 2017 report is asked with its year
                 c.years = {str(y) for y in (doc.meta.year, doc.meta.reviews, doc.meta.plans) if y}
             else:
-                period = passage_period(sections.get(tuple(c.section_path)), c.section_path, c.text)
+                period = passage_period(sections.get(tuple(c.section_path)), c.section_path, c.text,
+                                        doc.meta.reviews, doc.meta.plans)
                 c.years, c.mode, c.span = {str(y) for y in period.years}, period.mode, period.span
             for k in range(1, len(c.section_path) + 1):
                 first.setdefault(tuple(c.section_path[:k]), c.chunk_id)

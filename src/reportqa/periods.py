@@ -159,8 +159,36 @@ def section_periods(doc) -> dict[tuple[str, ...], Period]:
     return out
 
 
-def passage_period(section: Period | None, section_path: list[str], text: str) -> Period:
-    """The period of a passage: its section's, with the years its headings and text name."""
+REVIEW_TEXT = re.compile(r"去年|过去一年|过去的一年|上一年")
+PLAN_TEXT = re.compile(r"今年|明年|下一步|预期目标|主要目标|总体要求")
+
+
+def passage_period(section: Period | None, section_path: list[str], text: str,
+                   reviews: int | None = None, plans: int | None = None) -> Period:
+    """The period of a passage: its section's, with the years its headings and text name. In a section
+    that says neither (a long preface: "首先报告2001年的工作 …"), a passage whose own words speak of
+    only the reviewed year, or only the planned one, is a review or a plan of it."""
     section = section or Period(frozenset())
     named = {int(y) for y in YEAR.findall(" ".join(section_path) + " " + text)}
-    return Period(frozenset(section.years | named), section.mode, section.span)
+    mode, years = section.mode, set(section.years)
+    if not mode and reviews is not None:
+        review = reviews in named or bool(REVIEW_TEXT.search(text))
+        plan = (plans is not None and plans in named) or bool(PLAN_TEXT.search(text))
+        if review != plan:
+            mode = "review" if review else ("plan" if plans is not None else "")
+            years |= {reviews} if review else ({plans} if plans is not None else set())
+    return Period(frozenset(years | named), mode, section.span)
+
+
+def own_years(reviews: int | None, plans: int | None, section_path: list[str], mode: str,
+              span: bool) -> frozenset[int] | None:
+    """The years a passage's section itself reports or plans (not the years its text merely names):
+    a term's years for a term, else the reviewed or planned year; None when that is not known."""
+    if span:
+        for title in reversed(section_path):
+            years = heading_span(title, reviews, plans, mode)
+            if years is not None:
+                return years
+        return None
+    year = reviews if mode == "review" else plans if mode == "plan" else None
+    return frozenset({year}) if year is not None else None

@@ -27,6 +27,7 @@ import numpy as np
 from ..chunking import Chunk
 from ..corpus import heading_level, normalise
 from ..lexical import words_of
+from ..periods import own_years
 from .facts import (BREAKDOWN, DATE, PER_CAPITA_TEXT, QUOTED, TITLE, Figure, cells, clauses, figures_in, names_in,
                     row_figures, unit_class)
 from .question import INDICATORS_EN, MEASURE_CLASSES, PLACE_WORDS_EN, Question
@@ -47,8 +48,15 @@ RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数
 FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other", "english",
             "passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers",
             "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached",
-            "plan_unasked", "plan_missing", "bound_unasked", "span_said", "span_section",
-            "year_other_mode", "year_unsaid", "year_named", "older", "type", "cause")
+            "plan_unasked", "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section",
+            "year_other_mode", "year_unsaid", "year_aside", "year_named", "older", "type", "cause")
+# What each feature can only mean, whatever a fit would like: evidence that a candidate says what is asked
+# counts for it, a mismatch against it (eval/fit.py bounds the weights by these signs; the rest are free).
+SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached",
+            "year_named", "cause")
+MISMATCHES = ("unit_mismatch", "unit_guessed", "aspect_mismatch", "per_capita_mismatch", "part", "plan_unasked",
+              "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section", "year_other_mode",
+              "year_unsaid", "year_aside", "older")
 _UNIT_FEATURE = {"named": "unit_mismatch", "cue": "unit_guessed", "count": "unit_guessed"}
 KINDS = {"quantity": "q_quantity", "when": "q_when", "who": "q_who", "name": "q_name", "yesno": "q_yesno"}
 
@@ -248,8 +256,7 @@ def _of_sentence(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, te
             cand.features["head"] = evidence.head_fit(clause, "") if evidence.head else 0.0
         cand.features.update({"local_terms": evidence.share(clause), "type": fit,
                               "qualifiers": evidence.qualifier_share(clause, text + headings)})
-        if evidence.years and _names_year(text, evidence):
-            cand.features["year_named"] = 1.0
+        cand.features.update(_year_said(chunk, text, evidence))
         yield cand
 
 
@@ -310,11 +317,24 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             **_plan_fit(question, chunk.mode == "plan" or fig.target),
             "part": float(_is_part(evidence, chunk, sent, text, fig)),
             "reached": float(fig.reached), "type": 1.0})
-        if evidence.years or question.span:
-            cand.features["span_said"] = float(fig.span != question.span)
-        if evidence.years and _names_year(text, evidence):
-            cand.features["year_named"] = 1.0
+        if evidence.years or question.span:  # a five-year average is not one year's growth, nor the reverse
+            cand.features["span_unasked"] = float(fig.span and not question.span)
+            cand.features["span_missing"] = float(question.span and not fig.span)
+        cand.features.update(_year_said(chunk, text, evidence))
         yield cand
+
+
+def _year_said(chunk: Chunk, text: str, evidence: Evidence) -> dict[str, float]:
+    """Where the asked year is said: in the candidate's own sentence (year_named), or only elsewhere in a
+    passage whose section reports another year (year_aside: "比2000年翻一番" in a review of 2003 does
+    not make its figures 2000's)."""
+    if not evidence.years:
+        return {}
+    if _names_year(text, evidence):
+        return {"year_named": 1.0}
+    meta = evidence.index.metas[chunk.doc_id]
+    own = own_years(meta.reviews, meta.plans, chunk.section_path, chunk.mode, chunk.span)
+    return {"year_aside": 1.0} if own is not None and not own & evidence.years else {}
 
 
 def _names_year(text: str, evidence: Evidence) -> bool:

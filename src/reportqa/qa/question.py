@@ -730,7 +730,7 @@ PLAN_ASKED_EN = re.compile(r"\b(?:targets?|targeted|aim(?:s|ed|ing)?|goals?|plan
                            r"|set (?:for|to|a|an|the)|will|would|intend(?:s|ed)?|pledge[sd]?|promise[sd]?|quota|budget(?:ed)?"
                            r"|earmark(?:ed)?|allocate[sd]?|proposed?|going to)\b", re.I)
 RESULT_ASKED_EN = re.compile(r"\b(?:actual(?:ly)?|in the end|achieved|reached|real)\b", re.I)
-SPAN_ASKED = re.compile(r"年均|平均每年|每年平均|五年|累计|以来|期间|时期|十[一二三四五六七八九]?五|\d{4}\s*年?\s*(?:到|至|—|-|－)\s*\d{4}"
+SPAN_ASKED = re.compile(r"年均|平均每年|每年平均|五年|(?<!全年)(?<!当年)(?<!年内)累计|以来|期间|时期|十[一二三四五六七八九]?五|\d{4}\s*年?\s*(?:到|至|—|-|－)\s*\d{4}"
                         r"|\baverage annual\b|\bannual average\b|\ba year on average\b|\bon average\b.*\byear|\bfive[- ]year"
                         r"|\bcumulative|\bin total over\b|\bbetween \d{4} and \d{4}|\bfrom \d{4} to \d{4}|\d{4}\s*[-–]\s*\d{4}", re.I)
 RELATIVE_ZH = [("next", re.compile(r"明年|来年|下一年")), ("this", re.compile(r"今年|本年度?|当年")),
