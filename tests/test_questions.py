@@ -169,3 +169,18 @@ def test_two_targets_asked_at_once_are_split_around_the_intent_word():
 
     first, second = split_question("桥头镇地区生产总值和农民人均可支配收入打算分别增长多少？", "zh")
     assert first.endswith("地区生产总值打算增长多少") and second == "农民人均可支配收入打算增长多少"
+
+
+@pytest.mark.parametrize("question,term,zh", [
+    ("山东去年GDP总量多少？", "gdp", "生产总值"),
+    ("2015年CPI上涨了多少？", "cpi", "居民消费价格"),
+])
+def test_an_indicator_in_latin_letters_inside_a_chinese_question_stands_for_the_reports_words(question, term, zh):
+    from types import SimpleNamespace
+
+    from reportqa.qa.candidates import _evidence_terms
+
+    query = SimpleNamespace(lang="zh", text=question, terms={"去年": ["去年"], term: [term], "多少": []})
+    terms = _evidence_terms(query)
+    assert zh in terms[term] and terms["去年"] == ["去年"]
+    assert query.terms[term] == [term]  # the question's own terms are left as they were

@@ -109,3 +109,12 @@ def test_a_question_naming_no_place_that_several_places_answer_offers_them(multi
     named = multi_service.ask("松林乡2024年化解了多少矛盾纠纷？")
     assert named.found and named.choices == []  # a place named: nothing to choose
     assert a.to_dict()["choices"] == a.choices
+
+
+def test_all_of_a_province_by_its_one_character_name_is_that_province_but_brand_new_is_not_xinjiang():
+    from reportqa.qa.scope import _alone
+
+    assert _alone("川", "全川去年经济总量是多少亿元？")
+    assert _alone("粤", "粤去年GDP是多少？")
+    assert not _alone("新", "全新的产业园去年产值多少？")
+    assert not _alone("新", "去年新增就业多少人？")

@@ -163,8 +163,12 @@ def _evidence_terms(query) -> dict[str, list[str]]:
     """The question's terms as a passage must say them: in English, a statistical indicator ("GDP",
     "disposable income") stands for the words bulletins use, and the place asked about ("Yunxi county",
     a name, a place noun) is context, as Chinese place names are."""
-    if query.lang == "zh":
-        return query.terms
+    if query.lang == "zh":  # "山东去年GDP总量": an indicator in Latin letters inside a Chinese question
+        terms = {t: list(alts) for t, alts in query.terms.items()}
+        for t, alts in terms.items():
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9.]*", t):
+                alts += [zh for pattern, zh in INDICATORS_EN if re.search(pattern, t.lower()) and zh not in alts]
+        return terms
     low = query.text.lower()
     proper = {w.lower() for w in re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", re.sub(r"'s\b", "", query.text))}
     terms = {t: list(alts) for t, alts in query.terms.items()

@@ -150,7 +150,7 @@ PERSON_NOUN_EN = re.compile(r"chiefs|staff|officials|cadres|members|workers|stud
 # Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
 INDICATORS_EN = [
     (r"\bgdp\b|gross (?:domestic|regional) product", "生产总值"), (r"per[- ]capita|per[- ]person|per[- ]head", "人均"),
-    (r"disposable income", "可支配收入"), (r"\beconomy\b|\beconomic (?:growth|output)\b", "生产总值"), (r"general public budget|general budget", "一般公共预算"),
+    (r"\bcpi\b|consumer prices?", "居民消费价格"), (r"disposable income", "可支配收入"), (r"\beconomy\b|\beconomic (?:growth|output)\b", "生产总值"), (r"general public budget|general budget", "一般公共预算"),
     (r"value[- ]added|added value", "增加值"), (r"fixed[- ]assets? investment", "固定资产投资"),
     (r"retail sales", "零售"), (r"urbani[sz]ation", "城镇化"), (r"resident population|permanent population", "常住人口"),
     (r"registered population|household population", "户籍人口"), (r"unemployment", "失业"),

@@ -268,11 +268,24 @@ ABBREVIATION_AFTER = re.compile(r"(?:去年|今年|明年|前年|全省|省|地�
 
 
 def _alone(name: str, text: str) -> bool:
-    """A one-character name (粤, 沪) stands for its province as a word of its own ("粤去年…", "沪的…"),
-    not inside another word (粤港澳 names a region, 新 in 新增 is new)."""
+    """A one-character name (粤, 沪) stands for its province as a word of its own ("粤去年…", "沪的…",
+    "全川": all of Sichuan), not inside another word (粤港澳 names a region, 新 in 新增 is new)."""
     i = text.find(name)
-    return i >= 0 and (i == 0 or not re.match(r"[\u4e00-\u9fff]", text[i - 1])) and \
+    return i >= 0 and (i == 0 or not re.match(r"[\u4e00-\u9fff]", text[i - 1]) or _all_of(text[i - 1:i + 1])) and \
         bool(ABBREVIATION_AFTER.match(text, i + 1))
+
+
+def _all_of(pair: str) -> bool:
+    """全川, 全粤: all of a province, unless the pair is a common word of its own (全新 is brand new)."""
+    if pair[0] != "全":
+        return False
+    import jieba
+
+    jieba.initialize()
+    return jieba.dt.FREQ.get(pair, 0) < COMMON_WORD
+
+
+COMMON_WORD = 100  # jieba's count above which a pair of characters is a word (全新 900; 全川 4, 全港 34)
 
 
 def _names_nation(text: str) -> bool:
