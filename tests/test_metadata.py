@@ -1,5 +1,6 @@
 """Document metadata: place, level, year, issue date, kind and issuer, computed once per report."""
 import json
+import re
 
 import pytest
 
@@ -123,3 +124,26 @@ def test_the_years_a_section_reports_are_not_the_years_its_text_merely_names():
     assert own_years(2003, 2004, ["二、今年工作安排"], "plan", False) == {2004}
     assert own_years(2012, 2013, ["一、过去五年工作回顾"], "review", True) == set(range(2008, 2013))
     assert own_years(None, None, ["前言"], "", False) is None
+
+
+@pytest.mark.parametrize("header,subtitle,byline", [
+    ("2025年1月14日在浙江省第十四届人民代表大会第三次会议上浙江省代省长刘捷作政府工作报告",
+     "2025年1月14日在浙江省第十四届人民代表大会第三次会议上", "浙江省代省长刘捷"),
+    ("----2025年1月15日龚正市长在上海市第十六届人民代表大会第三次会议的政府工作报告",
+     "2025年1月15日在上海市第十六届人民代表大会第三次会议上", "龚正市长"),
+    ("2025年1月14日在北京市第十六届人民代表大会第三次会议上北京市市长 殷勇同志作政府工作报告。",
+     "2025年1月14日在北京市第十六届人民代表大会第三次会议上", "北京市市长殷勇"),
+    ("——2025年1月19日在新疆维吾尔自治区第十四届人民代表大会第三次会议上\n自治区主席　艾尔肯·吐尼亚孜",
+     "2025年1月19日在新疆维吾尔自治区第十四届人民代表大会第三次会议上", "自治区主席艾尔肯·吐尼亚孜"),
+    ("\u200b\n政府工作报\n告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n国务院总理\n李克强",
+     "2017年3月5日在第十二届全国人民代表大会第五次会议上", "国务院总理李克强"),
+])
+def test_a_speeches_dateline_and_speaker_are_read_however_the_copy_writes_them(header, subtitle, byline):
+    title = "2025年新疆政府工作报告" if "新疆" in header else "2017年国务院政府工作报告" if "2017" in header else \
+        "2025年政府工作报告"
+    doc = parse_document(f"{title}\n{header}\n各位代表：\n\n一、2024年工作回顾\n\n过去一年，增长5%。\n", doc_id="speech")
+    assert (doc.metadata.get("subtitle"), doc.metadata.get("byline")) == (subtitle, byline)
+    year, month, day = (int(x) for x in re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", subtitle).groups())
+    assert doc.meta.issued == f"{year}-{month:02d}-{day:02d}" and doc.meta.reviews == year - 1
+    assert "\u200b" not in "".join(doc.metadata.values())
+    assert doc.meta.place != "自治区" and not doc.meta.issuer.endswith(("刘捷", "市长", "殷勇"))

@@ -181,7 +181,30 @@ def paragraphs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """A header line as one value: no spaces, and none of the zero-width characters web copies carry."""
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", text)
+
+
+# A speech's dateline, with or without its speaker, as real copies write it: "——2025年1月14日在吉林省第十四届人民
+# 代表大会第四次会议上", "2025年1月14日在浙江省…会议上浙江省代省长刘捷作政府工作报告", "----2025年1月15日龚正市长在
+# 上海市…会议的政府工作报告", "…会议上北京市市长 殷勇同志作政府工作报告。"
+DATELINE_LINE = re.compile(r"^[—\-－─]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(.{0,20}?)(在[^。]{2,60}?会议)(?:上|的)?(.{0,40})$")
+SPEAKER_END = re.compile(r"(?:同志)?(?:作|所作)?(?:的)?(?:政府)?(?:工作)?(?:报告)?[。.]?$")
+
+
+OFFICE_END = re.compile(r"(?:总理|省长|市长|县长|区长|镇长|乡长|主席|州长|旗长)$")
+
+
+def _dateline(line: str) -> dict[str, str]:
+    """The subtitle (date and occasion) and the byline (who spoke) of a speech's dateline line, or {}."""
+    m = DATELINE_LINE.match(_compact(line))
+    if not m:
+        return {}
+    out = {"subtitle": f"{m.group(1)}{m.group(3)}上"}
+    speaker = SPEAKER_END.sub("", m.group(2) or m.group(4) or "")
+    if 2 <= len(speaker) <= 20:
+        out["byline"] = speaker
+    return out
 
 
 def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, int] | None = None,
@@ -202,7 +225,12 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     # Header: metadata lines and repeated title lines, up to the addressee line ("县委、县政府:").
     for i, (s, e) in enumerate(paras[1:12], start=1):
         line = norm[s:e]
-        if META_FIELD.search(line):
+        dateline = _dateline(line)
+        if dateline:
+            for key, value in dateline.items():
+                metadata.setdefault(key, value)
+            body_from = i + 1
+        elif META_FIELD.search(line):
             _read_meta_line(line, metadata)
             body_from = i + 1
         elif line.endswith(":") and len(line) <= 40 and not any(c in line for c in "。,;"):
@@ -213,8 +241,10 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
             # A repeated title, the issuing body, a subtitle ("——2025年1月8日在…会议上") or a byline
             # ("县人民政府县长 贺立川"): the first two repeat what is known, the others are kept.
             compact = _compact(line)
-            if compact != metadata["title"] and compact not in metadata["title"]:
+            if compact and compact != metadata["title"] and compact not in metadata["title"]:
                 key = "subtitle" if compact.startswith(("—", "-")) else "byline"
+                if key == "byline" and OFFICE_END.search(metadata.get("byline", "")) and len(compact) <= 5:
+                    metadata["byline"] += compact  # "国务院总理" on one line, "李克强" on the next
                 metadata.setdefault(key, compact.lstrip("—-"))
             continue
         else:
@@ -359,8 +389,8 @@ def metadata_text(metadata: dict[str, str]) -> str:
 PLACE_SUFFIXES = ("街道", "镇", "乡", "县", "区", "市", "旗", "州", "省")
 LEVELS = {"街道": "街道", "镇": "镇", "乡": "乡", "县": "县", "区": "区", "市": "市", "旗": "县", "州": "市", "省": "省"}
 PLACE_AT = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|县|区|市|旗|州|省)")
-# Words that end like a place but name none ("全县", "城乡", "乡镇").
-NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|镇|省)|(?:城乡|乡镇|县乡|市县|县区|区县)$")
+# Words that end like a place but name none ("全县", "城乡", "乡镇", "自治区主席…" in a byline).
+NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|镇|省)|(?:城乡|乡镇|县乡|市县|县区|区县)$|^自治(?:区|州|县|旗)$")
 GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
 DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
 TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
@@ -534,10 +564,12 @@ def describe(doc: Document) -> DocMeta:
     reviews, plans = periods.report_years(kind, year, delivered, has_plans)
     issuer = md.get("issuer") or md.get("source") or ""
     if not issuer and md.get("byline"):  # "东坡县人民政府县长贺立川": the body before the office
-        m = re.match(r".*?(?:人民政府|政府|办事处|委员会|局)", md["byline"])
-        issuer = m.group(0) if m else md["byline"]
+        m = re.match(r".*?(?:人民政府|政府|国务院|办事处|委员会|局)", md["byline"])
+        issuer = m.group(0) if m else ""  # "省长许昆林" is who spoke, not who issued
     if not issuer and place == places.NATIONAL:
         issuer = "国务院"
+    elif not issuer and place and kind in periods.SPEECH_KINDS:
+        issuer = f"{place}人民政府"  # a government work report is its government's
     parents = chain[:-1]
     for other in (md.get("issuer", ""), md.get("source", "")):
         more, _ = place_chain(other)
