@@ -135,6 +135,9 @@ def test_a_two_fact_question_reads_each_part_on_its_own():
     ("这份报告是哪天落款的？", ("signed",)),
     ("这份报告是谁发布的？", ("source",)),
     ("What is the document number of this report?", ("doc_number",)),
+    ("Which mayor presented Shanghai's government work report this year?", ("byline",)),
+    ("吉林这份政府工作报告是在省人大第几次会议上作的？", ("subtitle",)),
+    ("At which session of the people's congress was the 2022 government work report delivered?", ("subtitle",)),
     ("What document did the office issue?", ()),  # a document in the report, not the report itself
     ("How many disputes were mediated?", ()),
 ])

@@ -41,7 +41,8 @@ QTYPE_PATTERNS_EN = [
                             r"|\b(percentage|proportion|rate|number of|population|gdp|budget"
                             r"|revenue|income|output|spending|expenditure|investment|amount|area|share|sales|turnover"
                             r"|deposits?|loans?|exports?|imports?|value added|profits?)\b", re.I)),
-    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people)\b", re.I)),
+    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people|mayor|governor|premier"
+                       r"|chair(?:man|woman)?|official|leader)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b"
                         r"|\bwhat\b.*\b(?:plan(?:s|ned)?|promise[sd]?|pledge[sd]?|intend(?:s|ed)?|aim(?:s|ed)?) to do\b", re.I)),
     ("why", re.compile(r"\bwhy\b|\breason", re.I)),
@@ -60,8 +61,11 @@ META_FIELDS = [  # (what the question says, the metadata fields that answer it: 
                 r"|\bcame out\b|\bposted\b", re.I), ("source", "published")),
 ]
 META_WHO = re.compile(r"谁|哪位|什么人|哪个单位|哪个部门|什么单位|哪家|哪个机关|什么机关|\bwho\b|\bwhom\b|\bwhich (?:office|body|department"
-                      r"|agency|unit|organi[sz]ation|government)\b|\bpublisher\b|\bissuer\b|\bauthor", re.I)
-META_WHEN = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月|\bwhen\b|\bdate\b|\bday\b|\bdated\b", re.I)
+                      r"|agency|unit|organi[sz]ation|government|mayor|governor|premier|chair(?:man|woman)?|official"
+                      r"|leader|person)\b|\bpublisher\b|\bissuer\b|\bauthor", re.I)
+# when, or at which sitting of which congress (a speech's subtitle says both: "2025年1月14日在…第四次会议上")
+META_WHEN = re.compile(r"哪天|何时|什么时候|时间|日期|哪一天|几月|第几次|哪一?次[^,，。?？]{0,12}会|第几届|哪一?届"
+                       r"|\bwhen\b|\bdate\b|\bday\b|\bdated\b|\bsession\b|\bsitting\b|\bwhich (?:meeting|congress)\b", re.I)
 
 # A document's name in 《》: the question asks for a title, and which kind of document it is.
 TITLE_ASK_ZH = re.compile(r"(?:什么|哪个|哪份|哪部|哪项|何种)\s*(?:[\u4e00-\u9fff]{0,6}?)"
