@@ -147,3 +147,14 @@ def test_a_speeches_dateline_and_speaker_are_read_however_the_copy_writes_them(h
     assert doc.meta.issued == f"{year}-{month:02d}-{day:02d}" and doc.meta.reviews == year - 1
     assert "\u200b" not in "".join(doc.metadata.values())
     assert doc.meta.place != "自治区" and not doc.meta.issuer.endswith(("刘捷", "市长", "殷勇"))
+
+
+def test_a_passage_on_the_last_year_inside_a_five_year_review_speaks_of_that_year_alone():
+    from reportqa.periods import Period, passage_period
+
+    term = Period(frozenset(range(2013, 2018)), "review", True)
+    path = ["一、过去五年工作回顾"]
+    last = passage_period(term, path, "刚刚过去的2017年，国内生产总值增长6.9%，城镇新增就业1351万人。", 2017, 2018)
+    five = passage_period(term, path, "五年来，国内生产总值年均增长7.1%，城镇新增就业6600万人以上。", 2017, 2018)
+    assert (last.span, last.years) == (False, {2017})
+    assert five.span and five.years == set(range(2013, 2018))

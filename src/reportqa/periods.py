@@ -160,6 +160,7 @@ def section_periods(doc) -> dict[tuple[str, ...], Period]:
 
 
 REVIEW_TEXT = re.compile(r"去年|过去一年|过去的一年|上一年")
+SPAN_WORDS = re.compile(r"五年|年均|平均每年|以来|累计|十[一二三四五六七八九]?五|(?:19|20)\d{2}\s*年?\s*[-—至到]\s*(?:19|20)\d{2}")
 PLAN_TEXT = re.compile(r"今年|明年|下一步|预期目标|主要目标|总体要求")
 
 
@@ -171,13 +172,19 @@ def passage_period(section: Period | None, section_path: list[str], text: str,
     section = section or Period(frozenset())
     named = {int(y) for y in YEAR.findall(" ".join(section_path) + " " + text)}
     mode, years = section.mode, set(section.years)
+    span = section.span
     if not mode and reviews is not None:
         review = reviews in named or bool(REVIEW_TEXT.search(text))
         plan = (plans is not None and plans in named) or bool(PLAN_TEXT.search(text))
         if review != plan:
             mode = "review" if review else ("plan" if plans is not None else "")
             years |= {reviews} if review else ({plans} if plans is not None else set())
-    return Period(frozenset(years | named), mode, section.span)
+    elif span and not SPAN_WORDS.search(text):  # "刚刚过去的2017年，…" inside "一、过去五年工作回顾"
+        year = reviews if mode == "review" else plans
+        said = REVIEW_TEXT.search(text) if mode == "review" else PLAN_TEXT.search(text)
+        if year is not None and (year in named or said):
+            span, years = False, {year}
+    return Period(frozenset(years | named), mode, span)
 
 
 def own_years(reviews: int | None, plans: int | None, section_path: list[str], mode: str,
