@@ -149,7 +149,8 @@ def test_a_worker_killed_under_load_is_replaced_once_and_no_request_hangs(worker
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             now = health()["answering"]
-            if now["live"] == 2 and victim not in _workers_of(workers_server.proc.pid):
+            if now["restarts"] > before["restarts"] and now["live"] == 2 \
+                    and victim not in _workers_of(workers_server.proc.pid):
                 break
             time.sleep(0.25)
         time.sleep(1)  # answers from both workers again
@@ -167,3 +168,26 @@ def test_a_worker_killed_under_load_is_replaced_once_and_no_request_hangs(worker
     assert len(answered_after) > 20
     assert all("230" in text for text in answered_after if "2024年化解了多少矛盾纠纷" in text)
     assert "Traceback" not in workers_server.log.read_text()
+
+
+def test_a_worker_killed_while_idle_is_noticed_and_replaced_without_a_question(workers_server):
+    """No question needs to fail for the pool to see a dead worker: health says so at once, and the
+    worker is replaced."""
+    import os
+    import signal
+    import time
+
+    health = lambda: httpx.get(workers_server.url + "/api/health", timeout=30).json()  # noqa: E731
+    before = health()["answering"]
+    victim = _workers_of(workers_server.proc.pid)[0]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while health()["answering"]["restarts"] == before["restarts"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert health()["answering"]["restarts"] == before["restarts"] + 1
+    deadline = time.monotonic() + 120
+    while health()["answering"]["live"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert health()["answering"]["live"] == 2
+    r = httpx.post(workers_server.url + "/api/ask", json={"question": QUESTIONS[0]}, timeout=60)
+    assert r.status_code == 200 and r.json()["answer"].startswith("230件")

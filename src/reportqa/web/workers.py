@@ -127,6 +127,9 @@ class _ThreadSlot:
     def ready(self) -> str | None:
         return None
 
+    def died(self) -> bool:
+        return False
+
     def ask(self, job: _Job) -> tuple:
         return _answer_dict(self.answer, job)
 
@@ -175,6 +178,10 @@ class _ProcessSlot:
             return answer[1]
         self.live = True
         return None
+
+    def died(self) -> bool:
+        """The worker was live and has ended without being asked to (killed while idle)."""
+        return self.live and self.proc is not None and not self.proc.is_alive()
 
     def _receive(self, timeout: float):
         """The worker's next message; None when it died or said nothing within `timeout`."""
@@ -305,9 +312,10 @@ class AnswerPool:
     # ---- one thread per slot
 
     def _take(self, slot) -> _Job | None:
+        """The next question for this slot; None when the pool closes or the slot's worker died idle."""
         with self._cv:
             while not self._jobs:
-                if self._closing.is_set():
+                if self._closing.is_set() or slot.died():
                     return None
                 self._cv.wait(0.5)
             job = self._jobs.popleft()
@@ -318,7 +326,14 @@ class AnswerPool:
         while True:
             job = self._take(slot)
             if job is None:
-                return
+                if self._closing.is_set():
+                    return
+                with self._cv:  # died while idle: noticed within half a second, not at the next question
+                    self.restarts += 1
+                log.error("reportqa: %s while idle; starting a new one", slot.describe())
+                slot.stop()
+                self._replace(slot)
+                continue
             try:
                 self._run(slot, job)
             finally:
