@@ -25,7 +25,7 @@ import numpy as np
 from .chunking import Chunk, search_text, split_sentences, chunk_document
 from .commitments import is_plan_section
 from .config import Settings
-from .corpus import corpus_files, load_document, strip_marker
+from .corpus import corpus_files, load_document, normalise, strip_marker
 from .errors import CorpusError
 from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, file_hash, read_manifest
 from .periods import passage_period, section_periods
@@ -209,8 +209,8 @@ def build(settings: Settings, encoder, progress: Progress | None = None) -> Path
             if c.kind == "metadata":  # who delivered the 2017 report is asked with its year
                 c.years = {str(y) for y in (doc.meta.year, doc.meta.reviews, doc.meta.plans) if y}
             else:
-                period = passage_period(sections.get(tuple(c.section_path)), c.section_path, c.text,
-                                        doc.meta.reviews, doc.meta.plans)
+                period = passage_period(sections.get(tuple(c.section_path)), c.section_path, normalise(c.text),
+                                        doc.meta.reviews, doc.meta.plans, doc.meta.relative_years.get("this"))
                 c.years, c.mode, c.span = {str(y) for y in period.years}, period.mode, period.span
             for k in range(1, len(c.section_path) + 1):
                 first.setdefault(tuple(c.section_path[:k]), c.chunk_id)

@@ -14,7 +14,9 @@ overridable by the sidecar), and each passage speaks of a period in a mode:
 
 The mode of a section comes from its own heading (回顾, 成效 / 安排, 任务, 目标 / a year after
 the reviewed one) or, for a top-level heading that says neither ("三、把改革开放扎实推向纵深"), from
-the top-level section before it: reports review first and plan after. Inner headings only say
+a speech's, its own words when they clearly do one thing (要, 今年, 拟, 力争 against 了, 去年, 取得, 比上年: the
+2002 speech's eight task sections have no heading saying so), else from the top-level section
+before it: reports review first and plan after. Inner headings only say
 what an outer one left open: "（一）推动重要领域改革取得新突破" under "三、2014年重点工作" is a plan.
 """
 from __future__ import annotations
@@ -122,6 +124,22 @@ def heading_span(title: str, reviews: int | None, plans: int | None, mode: str) 
     return None
 
 
+PLAN_CUES = re.compile(r"今年|明年|(?<![重主需只必紧纲摘])要(?![求素点害闻])|将|拟|力争|预期")
+REVIEW_CUES = re.compile(r"(?<![为除])了(?!解)|去年|过去|已经|取得|比上年|同比|一年来")
+CUE_RATIO = 3.0  # how many times more often a section's words must plan than review (or the reverse) to say so
+CUE_MIN = 5  # and how many such words at least
+
+
+def text_mode(text: str) -> str:
+    """'plan' or 'review' when a text's words clearly do one of the two, else ''."""
+    plan, review = len(PLAN_CUES.findall(text)), len(REVIEW_CUES.findall(text))
+    if plan >= CUE_MIN and plan >= CUE_RATIO * review:
+        return "plan"
+    if review >= CUE_MIN and review >= CUE_RATIO * plan:
+        return "review"
+    return ""
+
+
 def section_periods(doc) -> dict[tuple[str, ...], Period]:
     """The period of every section of a report, by its heading path (see the module docstring)."""
     meta = doc.meta
@@ -141,7 +159,8 @@ def section_periods(doc) -> dict[tuple[str, ...], Period]:
         mode = "review" if bulletin else heading_mode(top.title, reviews)
         opening = top.title == "前言" and meta.kind not in SPEECH_KINDS  # "2024年，在县委的领导下…"
         if not mode and (top.title not in ("前言", "结语") or opening) and not NEUTRAL_HEADING.search(top.title):
-            mode = previous  # reports review first and plan after
+            speech = meta.kind in SPEECH_KINDS and top.title not in ("前言", "结语")  # a speech's headings often say neither
+            mode = (text_mode(doc.norm[top.start:top.end]) if speech else "") or previous
         previous = mode or previous
         years = heading_span(top.title, reviews, plans, mode)
         named = frozenset(int(y) for y in YEAR.findall(top.title))
@@ -165,10 +184,12 @@ PLAN_TEXT = re.compile(r"今年|明年|下一步|预期目标|主要目标|总�
 
 
 def passage_period(section: Period | None, section_path: list[str], text: str,
-                   reviews: int | None = None, plans: int | None = None) -> Period:
-    """The period of a passage: its section's, with the years its headings and text name. In a section
-    that says neither (a long preface: "首先报告2001年的工作 …"), a passage whose own words speak of
-    only the reviewed year, or only the planned one, is a review or a plan of it."""
+                   reviews: int | None = None, plans: int | None = None, this: int | None = None) -> Period:
+    """The period of a passage: its section's, with the years its headings and (normalised: "２００１年")
+    text name. In a section that says neither (a long preface: "首先报告2001年的工作 …"), a passage
+    whose own words speak of only the reviewed year, or only the planned one, is a review or a plan of
+    it. A passage of the plans saying 去年 speaks of the reviewed year too, and a review saying 今年 of
+    the year `this` means (a speech's planned year; a town's report means its own year by it)."""
     section = section or Period(frozenset())
     named = {int(y) for y in YEAR.findall(" ".join(section_path) + " " + text)}
     mode, years = section.mode, set(section.years)
@@ -184,7 +205,30 @@ def passage_period(section: Period | None, section_path: list[str], text: str,
         said = REVIEW_TEXT.search(text) if mode == "review" else PLAN_TEXT.search(text)
         if year is not None and (year in named or said):
             span, years = False, {year}
+    if reviews is not None and REVIEW_TEXT.search(text):
+        named.add(reviews)  # "过去一年，…国内生产总值增长10.3%" opening the plans of 2011 speaks of 2010
+    if this is not None and this != reviews and mode == "review" and "今年" in text:
+        named.add(this)
     return Period(frozenset(years | named), mode, span)
+
+
+def sentence_period(text: str, passage_years: frozenset[int], mode: str, reviews: int | None,
+                    plans: int | None, this: int | None = None) -> tuple[frozenset[int], str]:
+    """The years a sentence itself speaks of and in which mode: the years it names; else the reviewed
+    year when it says 去年 / 过去一年 in the plans, the year `this` means when it says 今年 in a review
+    (a speech's planned year); else its passage's own."""
+    named = frozenset(int(y) for y in YEAR.findall(text))
+    if named:
+        if reviews is not None and named == {reviews} and mode == "plan":
+            return named, "review"
+        if plans is not None and named == {plans} and mode == "review" and plans != reviews:
+            return named, "plan"
+        return named, mode
+    if reviews is not None and REVIEW_TEXT.search(text) and mode != "review":
+        return frozenset({reviews}), "review"
+    if this is not None and this != reviews and "今年" in text and mode == "review":
+        return frozenset({this}), "plan"
+    return passage_years, mode
 
 
 def own_years(reviews: int | None, plans: int | None, section_path: list[str], mode: str,

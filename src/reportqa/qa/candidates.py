@@ -27,7 +27,7 @@ import numpy as np
 from ..chunking import Chunk
 from ..corpus import heading_level, normalise
 from ..lexical import words_of
-from ..periods import own_years
+from ..periods import own_years, sentence_period
 from .facts import (BREAKDOWN, DATE, PER_CAPITA_TEXT, QUOTED, TITLE, Figure, cells, clauses, figures_in, names_in,
                     row_figures, unit_class)
 from .question import INDICATORS_EN, MEASURE_CLASSES, PLACE_WORDS_EN, Question
@@ -49,11 +49,11 @@ FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other", "en
             "passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers",
             "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached",
             "plan_unasked", "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section",
-            "year_other_mode", "year_unsaid", "year_aside", "year_named", "older", "type", "cause")
+            "year_other_mode", "year_unsaid", "year_aside", "year_own", "report_year", "older", "type", "cause")
 # What each feature can only mean, whatever a fit would like: evidence that a candidate says what is asked
 # counts for it, a mismatch against it (eval/fit.py bounds the weights by these signs; the rest are free).
 SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached",
-            "year_named", "cause")
+            "year_own", "report_year", "cause")
 MISMATCHES = ("unit_mismatch", "unit_guessed", "aspect_mismatch", "per_capita_mismatch", "part", "plan_unasked",
               "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section", "year_other_mode",
               "year_unsaid", "year_aside", "older")
@@ -199,49 +199,67 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
             continue
         dense = index.sentence_vecs(ids) @ query.vector
         headings = " ".join(chunk.section_path)
-        period = _period_fit(chunk, evidence)
         for i, d in zip(ids, dense):
             sent = sents[i]
             text = normalise(sent.text)  # same length as the original: offsets hold for both
+            period = _period_fit(chunk, evidence, text)
+            plan = bool(period.pop("_plan"))
             common = {"passage": hit.score - best_score, "sentence": float(d),
                       "sentence_terms": evidence.share(f"{text} {headings}"), **period,
                       "cause": float(bool(CAUSE_HEADING.search(headings) or CAUSE_TEXT.search(text)))
                       if question.qtype == "why" else 0.0}
-            for cand in _of_sentence(evidence, chunk, rank, i, sent, text, headings):
+            for cand in _of_sentence(evidence, chunk, rank, i, sent, text, headings, plan):
                 cand.features = {**common, **cand.features}
                 out.append(cand)
     return out
 
 
-def _period_fit(chunk: Chunk, evidence: Evidence) -> dict[str, float]:
-    """Whether a passage speaks of the asked year, in the asked mode, and of several years at once."""
+def _period_fit(chunk: Chunk, evidence: Evidence, text: str) -> dict[str, float]:
+    """Whether a sentence speaks of the asked year, in the asked mode, and of several years at once.
+
+    A sentence's own period is the years it names, else the year its 去年 / 今年 means, else its
+    section's own (periods.sentence_period): "过去一年，…增长10.3%" opening the 2011 plans is a result of
+    2010; "比2000年翻一番" in a review of 2003 is not a figure of 2000 (year_aside). A report reviewing
+    the asked year (or planning it, when a target is asked) is the one its readers look in (report_year)."""
     q = evidence.question
     years = {int(y) for y in chunk.years}
     out = {KINDS.get(q.qtype, "q_other"): 1.0, "english": float(q.lang != "zh")}
     meta = evidence.index.metas[chunk.doc_id]
+    section = own_years(meta.reviews, meta.plans, chunk.section_path, chunk.mode, chunk.span)
+    own, mode = sentence_period(text, section if section is not None else frozenset(years), chunk.mode,
+                                meta.reviews, meta.plans, meta.relative_years.get("this"))
     if not evidence.years and meta.year and evidence.latest.get(meta.place, 0) > meta.year:
         out["older"] = 1.0
     if evidence.years:
         if not evidence.years & years:
             out["year_unsaid"] = 1.0
-        elif evidence.mode and chunk.mode != evidence.mode:
+        elif own and not own & evidence.years:
+            out["year_aside"] = 1.0
+        elif evidence.mode and mode != evidence.mode:
             out["year_other_mode"] = 1.0
+        else:
+            out["year_own"] = 1.0
+        of_report = {meta.plans} if evidence.mode == "plan" else {meta.reviews}
+        out["report_year"] = float(bool(of_report & evidence.years))
     if evidence.years or q.span:
         out["span_section"] = float(chunk.span != q.span)
-    return {**out, **_plan_fit(q, chunk.mode == "plan")}
+    out["_plan"] = float(mode == "plan")
+    return out
 
 
 def _plan_fit(q: Question, plan: bool) -> dict[str, float]:
-    """A target offered when none is asked, or none offered when one is."""
+    """A target offered when none is asked, or none offered when one is (figures only: a statement of
+    the plans answers "what will be done" as well as a review answers "what was done")."""
     return {"plan_unasked": float(plan and q.mode != "plan" and not q.plans),
             "plan_missing": float(q.mode == "plan" and not plan)}
 
 
-def _of_sentence(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: str, headings: str):
+def _of_sentence(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: str, headings: str,
+                 plan: bool):
     question = evidence.question
     parts = clauses(text)
     if question.qtype == "quantity":
-        yield from _figures(evidence, chunk, rank, sid, sent, text, parts, headings)
+        yield from _figures(evidence, chunk, rank, sid, sent, text, parts, headings, plan)
         return
     for ci, (s, e) in enumerate(parts):
         clause = text[s:e]
@@ -260,7 +278,6 @@ def _of_sentence(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, te
             cand.features["head"] = evidence.head_fit(clause, "") if evidence.head else 0.0
         cand.features.update({"local_terms": evidence.share(clause), "type": fit,
                               "qualifiers": evidence.qualifier_share(clause, text + headings)})
-        cand.features.update(_year_said(chunk, text, evidence))
         yield cand
 
 
@@ -273,7 +290,8 @@ def _facts_of_clause(question: Question, clause: str) -> tuple[list[str] | None,
     if qtype == "name" and question.title_kinds is not None:
         titles = [m.group(0) for m in TITLE.finditer(clause)
                   if not question.title_kinds or re.sub(r"[(（][^()（）]*[)）]$", "", m.group(1)).endswith(question.title_kinds)]
-        return (titles[:1], "title", 1.0) if titles else (None, "", 0.0)
+        # "哪项政策": a policy is named in 《》 when it is a document, else in the clause's own words
+        return (titles[:1], "title", 1.0) if titles else ([], "clause", 0.4)
     if qtype in ("who", "name"):
         names = names_in(clause)
         if names:
@@ -286,7 +304,8 @@ def _facts_of_clause(question: Question, clause: str) -> tuple[list[str] | None,
     return [], "clause", 1.0
 
 
-def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: str, parts, headings: str):
+def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: str, parts, headings: str,
+             plan: bool):
     question = evidence.question
     row = cells(text) is not None
     header = _header_row(evidence.index, chunk, sent) if row else None
@@ -318,34 +337,13 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             "aspect_mismatch": 1.0 - _aspect_fit(fig, question),
             "per_capita_mismatch": float(fig.per_capita != question.per_capita),
             "bound_unasked": float(bool(fig.bound) and question.mode != "plan"),
-            **_plan_fit(question, chunk.mode == "plan" or fig.target),
+            **_plan_fit(question, plan or fig.target),
             "part": float(_is_part(evidence, chunk, sent, text, fig)),
             "reached": float(fig.reached), "type": 1.0})
         if evidence.years or question.span:  # a five-year average is not one year's growth, nor the reverse
             cand.features["span_unasked"] = float(fig.span and not question.span)
             cand.features["span_missing"] = float(question.span and not fig.span)
-        cand.features.update(_year_said(chunk, text, evidence))
         yield cand
-
-
-def _year_said(chunk: Chunk, text: str, evidence: Evidence) -> dict[str, float]:
-    """Where the asked year is said: in the candidate's own sentence (year_named), or only elsewhere in a
-    passage whose section reports another year (year_aside: "比2000年翻一番" in a review of 2003 does
-    not make its figures 2000's)."""
-    if not evidence.years:
-        return {}
-    if _names_year(text, evidence):
-        return {"year_named": 1.0}
-    meta = evidence.index.metas[chunk.doc_id]
-    own = own_years(meta.reviews, meta.plans, chunk.section_path, chunk.mode, chunk.span)
-    return {"year_aside": 1.0} if own is not None and not own & evidence.years else {}
-
-
-def _names_year(text: str, evidence: Evidence) -> bool:
-    """The sentence names the asked year itself ("2017年，…", "去年…" in a report reviewing it)."""
-    if any(str(y) in text for y in evidence.years):
-        return True
-    return False
 
 
 def _nearest(evidence: Evidence, before: str) -> float:

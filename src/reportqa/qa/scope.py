@@ -32,7 +32,7 @@ REPORT_YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s+(?:[a-z-]+\s+){0,3}?(?:r
 PLACE_SUFFIX_ZH = ("街道", "镇", "乡", "县", "区", "市", "省", "自治区")
 PLACE_NOUN_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)[ -](?:town|township|subdistrict|sub-district"
                            r"|street|county|district|city|village|province|region)\b")
-GENERIC_ZH = re.compile(r"^(?:全|本|各|该|我|每|两|这|那|城|乡|县|市|区|镇|省)")
+GENERIC_ZH = re.compile(r"^(?:全|本|各|该|我|每|两|这|那|哪|什么|何|某|城|乡|县|市|区|镇|省)")  # 哪个自治区 asks which
 GENERIC_PLACE_ZH = re.compile(r"(?:开发|示范|保护|风景|工业|商业|中心|重点|建制|小城|贫困|自治|地级|县级|直辖|特色|农业|产业)"
                               r"(?:区|镇|县|市|乡)$")  # kinds of place, not places
 PROPER_FLAGS = ("ns", "nr", "nt", "nz", "nrt")
