@@ -158,3 +158,34 @@ def test_a_passage_on_the_last_year_inside_a_five_year_review_speaks_of_that_yea
     five = passage_period(term, path, "五年来，国内生产总值年均增长7.1%，城镇新增就业6600万人以上。", 2017, 2018)
     assert (last.span, last.years) == (False, {2017})
     assert five.span and five.years == set(range(2013, 2018))
+
+
+def test_a_speeches_section_whose_heading_says_neither_is_read_by_its_own_words():
+    from reportqa.periods import section_periods
+
+    text = ("2031年某省政府工作报告\n各位代表：\n\n一、过去一年工作回顾\n\n"
+            "过去一年，全省生产总值增长了5%，取得了新成绩，比上年提高了两个百分点，已经完成了年度任务。\n\n"
+            "二、坚定不移扩大内需\n\n今年要扩大消费，要稳定投资，拟安排专项资金50亿元，力争社会消费品零售总额增长6%，"
+            "要办好民生实事，将新建学校20所。\n\n三、持续深化改革开放\n\n要深化改革。今年将推进国企改革，要扩大开放，力争外贸稳定。\n")
+    doc = parse_document(text, doc_id="somewhere-2031")
+    sections = section_periods(doc)
+    assert sections[("一、过去一年工作回顾",)].mode == "review"
+    assert sections[("二、坚定不移扩大内需",)].mode == "plan"
+    assert sections[("三、持续深化改革开放",)].mode == "plan"
+
+
+def test_full_width_years_are_years_and_a_plan_passage_saying_last_year_speaks_of_it():
+    from reportqa.periods import Period, passage_period, sentence_period
+
+    plans = Period(frozenset({2031}), "plan")
+    opening = passage_period(plans, ["三、2031年的工作"], "过去一年，我们的工作取得了成绩。全省生产总值增长7.2%。", 2030, 2031, 2031)
+    assert opening.years == {2030, 2031}
+    from reportqa.corpus import normalise
+
+    wide = passage_period(Period(frozenset()), ["前言"], normalise("２０３０年全省生产总值增长７．２％。"), 2030, 2031, 2031)
+    assert 2030 in wide.years and wide.mode == "review"
+    assert sentence_period("过去一年，全省生产总值增长7.2%", frozenset({2031}), "plan", 2030, 2031, 2031) == ({2030}, "review")
+    assert sentence_period("今年拟安排专项债券500亿元，比去年增加100亿元", frozenset({2031}), "plan", 2030, 2031, 2031) \
+        == ({2031}, "plan")
+    # a town's report of 2030 means 2030 by 今年: its review stays a review
+    assert sentence_period("今年共调解纠纷30件", frozenset({2030}), "review", 2030, 2031, 2030) == ({2030}, "review")

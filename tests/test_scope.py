@@ -118,3 +118,33 @@ def test_all_of_a_province_by_its_one_character_name_is_that_province_but_brand_
     assert _alone("粤", "粤去年GDP是多少？")
     assert not _alone("新", "全新的产业园去年产值多少？")
     assert not _alone("新", "去年新增就业多少人？")
+
+
+@pytest.fixture(scope="module")
+def province_service(tmp_path_factory, encoder):
+    """A province's work report (in our own words) that speaks of some of its counties."""
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path_factory.mktemp("province") / "corpus"
+    corpus.mkdir()
+    (corpus / "2031年江西省政府工作报告.txt").write_text(
+        "2031年江西省政府工作报告\n——2031年1月15日在江西省第二十届人民代表大会第一次会议上\n各位代表：\n\n"
+        "一、2030年工作回顾\n\n过去一年，全省地区生产总值增长5.1%。万载县花炮产业集群产值突破300亿元，"
+        "获评国家级先进制造业集群。全省新建农村公路1200公里。\n\n"
+        "二、2031年工作安排\n\n今年要推进乡村振兴，新建高标准农田200万亩。\n", encoding="utf-8")
+    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("province-index")),
+                     encoder=encoder)
+
+
+def test_a_county_a_loaded_provinces_report_speaks_of_is_answered_from_the_passages_naming_it(province_service):
+    a = province_service.ask("万载县花炮产业集群产值突破了多少亿元？")
+    assert a.found and "300亿元" in a.answer
+    assert a.citations and all("万载" in c.text for c in a.citations)
+
+
+def test_a_county_its_provinces_report_never_names_is_declined_with_no_citation(province_service):
+    a = province_service.ask("铜鼓县去年新建农村公路多少公里？")  # 铜鼓县 is in 江西, and the report never names it
+    assert not a.found and "铜鼓县" in a.answer and a.citations == []
+    other = province_service.ask("汕头市去年地区生产总值增长多少？")  # not in 江西 at all
+    assert not other.found and other.citations == []

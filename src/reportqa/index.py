@@ -235,6 +235,16 @@ class Index:
             self._coverage = out
         return self._coverage
 
+    def naming(self, doc_ids, names: list[str]) -> np.ndarray:
+        """True for the passages of the given reports that name one of `names` (a county in its city's
+        bulletin)."""
+        mask = np.zeros(len(self.chunk_doc), dtype=bool)
+        for d in doc_ids:
+            for c in self.chunks_in(d):
+                if any(n in c.text for n in names):
+                    mask[c.chunk_id] = True
+        return mask
+
     def chunk_mask(self, doc_ids) -> np.ndarray:
         """True for the passages of the given reports (each report's passages are contiguous)."""
         mask = np.zeros(len(self.chunk_doc), dtype=bool)

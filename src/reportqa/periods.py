@@ -224,8 +224,8 @@ def sentence_period(text: str, passage_years: frozenset[int], mode: str, reviews
         if plans is not None and named == {plans} and mode == "review" and plans != reviews:
             return named, "plan"
         return named, mode
-    if reviews is not None and REVIEW_TEXT.search(text) and mode != "review":
-        return frozenset({reviews}), "review"
+    if reviews is not None and REVIEW_TEXT.search(text) and mode != "review" and not (mode == "plan" and "今年" in text):
+        return frozenset({reviews}), "review"  # (not "今年拟安排…，比去年增加…": that is this year's)
     if this is not None and this != reviews and "今年" in text and mode == "review":
         return frozenset({this}), "plan"
     return passage_years, mode

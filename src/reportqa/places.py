@@ -105,6 +105,22 @@ def parents(d: Division) -> list[str]:
     return [_by_code()[c].name for c in codes if c in _by_code()]
 
 
+@functools.lru_cache(maxsize=1)
+def _by_spelling() -> dict[str, list[Division]]:
+    out: dict[str, list[Division]] = {}
+    for d in divisions().values():
+        spelled = romanise(short_name(d.name)).replace(" ", "")
+        if spelled:
+            out.setdefault(spelled, []).append(d)
+    return out
+
+
+def spelled(name: str) -> list[Division]:
+    """The divisions an English name may be ("Dingri county" -> 定日县; several share some spellings)."""
+    words = re.sub(r"\b(?:county|city|district|province|region|prefecture)\b", " ", name.lower())
+    return list(_by_spelling().get(re.sub(r"[^a-z]", "", words), []))
+
+
 def abbreviation(d: Division) -> str:
     """粤 for 广东省 (provinces only)."""
     return ABBREVIATIONS.get(d.province, "") if d.level == "省" else ""

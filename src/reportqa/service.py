@@ -15,12 +15,13 @@ from .corpus import strip_marker
 from .embedding import Encoder
 from .errors import QuestionError
 from .lexical import language
+from .places import romanise, short_name
 from .qa.answer import Answer, Citation
 from .qa.candidates import PASSAGES
 from .qa.question import MET_ASKED, question_type, read
 from .qa.reader import Reader
 from .qa.retrieval import Retriever
-from .qa.scope import Scope, Scoper
+from .qa.scope import NOT_FOUND_PLACE, Scope, Scoper
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,11 @@ class QAService:
         if not scoped.docs:  # a place or year no loaded report covers: say so, cite nothing
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+        if scoped.within:  # a place below the reports' own: their passages naming it, or a decline
+            scoped.naming = self.index.naming(scoped.docs, scoped.within)
+            if not scoped.naming.any():
+                return Answer(question=q, found=False, answer=NOT_FOUND_PLACE[lang].format(place=scoped.within[0]),
+                              citations=[], lang=lang, qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
         query, question_read, hits = self.search(q, lang, qtype, previous, scoped)
         tracked = self.target_met(q, lang, query, scoped) if qtype == "yesno" and MET_ASKED.search(q) else None
         if tracked is not None:  # "2017年的增长目标完成了吗": the tracker's target, its result, both cited
@@ -177,6 +183,8 @@ class QAService:
         and the passages speaking of its years (in the mode asked, when some do)."""
         index = self.index
         mask = index.chunk_mask(scoped.docs) if len(scoped.docs) < len(index.doc_ids) else None
+        if scoped.naming is not None:
+            mask = scoped.naming if mask is None else mask & scoped.naming
         year_applies = False
         if scoped.years:  # "2024年…" is not answered from the section about 2025's plans
             within = True if mask is None else mask
@@ -189,6 +197,8 @@ class QAService:
             mask = of_year if year_applies else mask
         year = next(iter(scoped.years)) if len(scoped.years) == 1 else None
         query = self.retriever.analyse(q, lang, year)
+        for name in scoped.within if lang != "zh" else ():  # "Dingri county" is 定日 in the report's words
+            query.terms.pop(romanise(short_name(name)).replace(" ", ""), None)
         names_nothing = not query.known_terms(index)
         text = q
         if previous and (FOLLOW_UP.match(q) or names_nothing):

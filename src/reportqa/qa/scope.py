@@ -65,6 +65,8 @@ class Scoped:
     years: set[int] = field(default_factory=set)  # the years asked about (named, or read from 去年 …)
     mode: str = ""  # the passages' mode the years are asked in: review, plan or "" (either)
     named_report: bool = False  # the question names the report ("the 2018 report"), not a year of events
+    within: list[str] = field(default_factory=list)  # a place below the reports' own: only passages naming it
+    naming: object = None  # those passages, as a mask over all passages (set by the service)
 
 
 class Scoper:
@@ -156,7 +158,30 @@ class Scoper:
     def scope(self, question: str, lang: str, explicit: Scope | None = None, context: str = "") -> Scoped:
         """The reports that may answer `question`, and the years and mode its passages must speak of;
         `context` (an earlier question) lends its places and years when the question names none."""
-        explicit = explicit or Scope()
+        return self._scope(question, lang, explicit or Scope(), context)
+
+    def _reports_above(self, unknown: list[str]) -> tuple[set[str], list[str]]:
+        """A place no report is about, but one of the divisions above it is (定日县 in 西藏's report, a
+        county in its city's bulletin, any place in a national report): the reports of the nearest such
+        division, and the names a passage must say to speak of the place."""
+        docs: set[str] = set()
+        names: list[str] = []
+        for mention in unknown:
+            found = divisions.division(mention)
+            options = [found] if found is not None else divisions.spelled(mention)
+            for d in options:
+                above = set()
+                for parent in reversed(divisions.parents(d)):  # the nearest first
+                    above = self.zh_names.get(parent, set()) | self.zh_names.get(divisions.short_name(parent), set())
+                    if above:
+                        break
+                above = above or set(self.national)
+                if above:
+                    docs |= above
+                    names += [n for n in (d.name, divisions.short_name(d.name)) if len(n) >= 2]
+        return docs, list(dict.fromkeys(names))
+
+    def _scope(self, question: str, lang: str, explicit: Scope, context: str) -> Scoped:
         allowed = [d for d in self.metas if self._matches(d, explicit)]
         if not allowed:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()))
@@ -168,8 +193,11 @@ class Scoper:
             docs, unknown = self.named_places(context)
             if unknown and explicit.place:  # an earlier off-scope question does not hold the pin hostage
                 docs, unknown = set(), []
+        within: list[str] = []
         if unknown and not docs:
-            return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else ", ".join(unknown)))
+            docs, within = self._reports_above(unknown)
+            if not docs:
+                return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else ", ".join(unknown)))
         candidates = [d for d in allowed if d in docs] if docs else allowed
         places = list(dict.fromkeys(self.metas[d].place for d in candidates if self.metas[d].place)) if docs else []
         if docs and not candidates:
@@ -186,7 +214,7 @@ class Scoper:
                                                               of_place=of_place), places, years)
             rest = years - report_years
             return Scoped(self._of_named_kind(question, named), places=places, years=rest, mode=mode if rest else "",
-                          named_report=True)
+                          named_report=True, within=within)
         relative = relative_year(dated, lang) if not years else None
         if relative:  # 去年 / 今年 / 明年 of the latest report of the place, as that report uses them
             latest = max(candidates, key=lambda d: (self.metas[d].year or 0, self.metas[d].reviews or 0))
@@ -195,7 +223,7 @@ class Scoper:
             if relative == "this" and not mode and self.metas[latest].kind == "政府工作报告":
                 mode = "plan"  # a speech's 今年 is the year it plans
         if not years:
-            return Scoped(self._of_named_kind(question, candidates), places=places)
+            return Scoped(self._of_named_kind(question, candidates), places=places, within=within)
         if PLANS_ASKED.search(question):
             mode = "plan"  # "what did X promise to do in 2024": the plans for 2024
         of_year = [d for d in candidates if self._speaks(d, years, mode)]
@@ -217,7 +245,7 @@ class Scoper:
             reviewing = [d for d in of_year if self._speaks(d, later, "review")]
             if reviewing:
                 of_year, years, mode = reviewing, later, "review"
-        return Scoped(self._of_named_kind(question, of_year), places=places, years=years, mode=mode)
+        return Scoped(self._of_named_kind(question, of_year), places=places, years=years, mode=mode, within=within)
 
     def _speaks(self, doc_id: str, years: set[int], mode: str) -> bool:
         """Whether a report speaks of one of the years (reviewing or planning it, when mode says)."""
