@@ -212,11 +212,12 @@ def passage_period(section: Period | None, section_path: list[str], text: str,
     return Period(frozenset(years | named), mode, span)
 
 
-def sentence_period(text: str, passage_years: frozenset[int], mode: str, reviews: int | None,
-                    plans: int | None, this: int | None = None) -> tuple[frozenset[int], str]:
-    """The years a sentence itself speaks of and in which mode: the years it names; else the reviewed
-    year when it says 去年 / 过去一年 in the plans, the year `this` means when it says 今年 in a review
-    (a speech's planned year); else its passage's own."""
+def sentence_period(text: str, reviews: int | None, plans: int | None, mode: str,
+                    this: int | None = None) -> tuple[frozenset[int], str] | None:
+    """The years a sentence itself says it speaks of, and in which mode, or None when it does not say
+    (its paragraph's or passage's period holds): the years it names; the reviewed year when it says
+    去年 / 过去一年 in the plans; the year `this` means when it says 今年 in a review (a speech's
+    planned year). `mode` is its passage's."""
     named = frozenset(int(y) for y in YEAR.findall(text))
     if named:
         if reviews is not None and named == {reviews} and mode == "plan":
@@ -228,7 +229,7 @@ def sentence_period(text: str, passage_years: frozenset[int], mode: str, reviews
         return frozenset({reviews}), "review"  # (not "今年拟安排…，比去年增加…": that is this year's)
     if this is not None and this != reviews and "今年" in text and mode == "review":
         return frozenset({this}), "plan"
-    return passage_years, mode
+    return None
 
 
 def own_years(reviews: int | None, plans: int | None, section_path: list[str], mode: str,

@@ -42,6 +42,8 @@ NEGATION = re.compile(r"尚未|仍未|并未|从未|均未|未能|未(?!来)|没
                       r"|不(?!断|少于|低于|超过|高于|仅|但|论|管|同|久|再|得不|折不扣|仅|变)")
 DOUBLE_NEGATION = re.compile(r"(?:结束|改变|打破|扭转|告别|填补)了?[^,;。]*?(?:局面|状况|历史|现象|空白)")
 YEAR_TERM = re.compile(r"^(?:19|20)\d{2}年?$")
+SPAN_OPENING = re.compile(r"^[^，,。；;]{0,8}?(?:这|过去|近|前)?(?:[两二三四五六七八九十几多]|(?<!\d)\d{1,2})个?年(?:来|中|间|里)?[，,]"
+                          r"|^[^，,。；;]{0,12}(?:以来|期间|时期)[，,]")
 RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数)")  # "城镇化率": a rate of the head, not the head
 
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
@@ -199,10 +201,16 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
             continue
         dense = index.sentence_vecs(ids) @ query.vector
         headings = " ".join(chunk.section_path)
+        meta = index.metas[chunk.doc_id]
+        said, last = None, None  # the period the paragraph's sentences said so far, and where the last ended
         for i, d in zip(ids, dense):
             sent = sents[i]
             text = normalise(sent.text)  # same length as the original: offsets hold for both
-            period = _period_fit(chunk, evidence, text)
+            if last is not None and "\n" in index_text_between(chunk, last, sent.start):
+                said = None  # a new paragraph: "过去一年，…" opened the one before
+            said = sentence_period(text, meta.reviews, meta.plans, chunk.mode, meta.relative_years.get("this")) or said
+            last = sent.end
+            period = _period_fit(chunk, evidence, text, said)
             plan = bool(period.pop("_plan"))
             common = {"passage": hit.score - best_score, "sentence": float(d),
                       "sentence_terms": evidence.share(f"{text} {headings}"), **period,
@@ -214,11 +222,16 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
     return out
 
 
-def _period_fit(chunk: Chunk, evidence: Evidence, text: str) -> dict[str, float]:
+def index_text_between(chunk: Chunk, start: int, end: int) -> str:
+    """The passage's text between two offsets of its report."""
+    return chunk.text[max(start - chunk.start, 0):max(end - chunk.start, 0)]
+
+
+def _period_fit(chunk: Chunk, evidence: Evidence, text: str, said) -> dict[str, float]:
     """Whether a sentence speaks of the asked year, in the asked mode, and of several years at once.
 
-    A sentence's own period is the years it names, else the year its 去年 / 今年 means, else its
-    section's own (periods.sentence_period): "过去一年，…增长10.3%" opening the 2011 plans is a result of
+    A sentence's own period is the years it names, else the year its 去年 / 今年 means, else what an
+    earlier sentence of its paragraph said, else its section's own (periods.sentence_period): "过去一年，…增长10.3%" opening the 2011 plans is a result of
     2010; "比2000年翻一番" in a review of 2003 is not a figure of 2000 (year_aside). A report reviewing
     the asked year (or planning it, when a target is asked) is the one its readers look in (report_year)."""
     q = evidence.question
@@ -226,8 +239,7 @@ def _period_fit(chunk: Chunk, evidence: Evidence, text: str) -> dict[str, float]
     out = {KINDS.get(q.qtype, "q_other"): 1.0, "english": float(q.lang != "zh")}
     meta = evidence.index.metas[chunk.doc_id]
     section = own_years(meta.reviews, meta.plans, chunk.section_path, chunk.mode, chunk.span)
-    own, mode = sentence_period(text, section if section is not None else frozenset(years), chunk.mode,
-                                meta.reviews, meta.plans, meta.relative_years.get("this"))
+    own, mode = said or (section if section is not None else frozenset(years), chunk.mode)
     if not evidence.years and meta.year and evidence.latest.get(meta.place, 0) > meta.year:
         out["older"] = 1.0
     if evidence.years:
@@ -341,8 +353,10 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             "part": float(_is_part(evidence, chunk, sent, text, fig)),
             "reached": float(fig.reached), "type": 1.0})
         if evidence.years or question.span:  # a five-year average is not one year's growth, nor the reverse
-            cand.features["span_unasked"] = float(fig.span and not question.span)
-            cand.features["span_missing"] = float(question.span and not fig.span)
+            # "这五年，…城镇新增就业5771万人": a term said at the sentence's start covers its figures
+            span = fig.span or bool(SPAN_OPENING.match(text))
+            cand.features["span_unasked"] = float(span and not question.span)
+            cand.features["span_missing"] = float(question.span and not span)
         yield cand
 
 
@@ -381,6 +395,8 @@ def _aspect_fit(fig: Figure, q: Question) -> float:
         return 1.0  # "调解成功的比例" is a level rate
     if q.aspect == "level" and fig.aspect == "share":
         return 0.5
+    if q.aspect == "level" and fig.aspect == "growth" and fig.unit not in ("%", "个百分点", "倍", "成"):
+        return 0.5  # "农村贫困人口减少1386万人" counts the people asked of "how many were lifted out of poverty"
     return 0.0
 
 
