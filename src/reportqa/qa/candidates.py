@@ -44,6 +44,8 @@ DOUBLE_NEGATION = re.compile(r"(?:结束|改变|打破|扭转|告别|填补)了?
 YEAR_TERM = re.compile(r"^(?:19|20)\d{2}年?$")
 SPAN_OPENING = re.compile(r"^[^，,。；;]{0,8}?(?:这|过去|近|前)?(?:[两二三四五六七八九十几多]|(?<!\d)\d{1,2})个?年(?:来|中|间|里)?[，,]"
                           r"|^[^，,。；;]{0,12}(?:以来|期间|时期)[，,]")
+# A bound said of a result is no target: "调解成功率达到97%以上", "预计增长5.2%左右", "稳定在5%左右的较低水平".
+RESULT_BEFORE = re.compile(r"(?:达到|达|稳定在|保持在|预计|实现了?|完成了?|超过)[\u4e00-\u9fff]{0,2}$")
 RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数)")  # "城镇化率": a rate of the head, not the head
 
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
@@ -348,7 +350,7 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             _UNIT_FEATURE.get(question.unit_strength, "unit_unsure"): 1.0 - _unit_fit(fig, question),
             "aspect_mismatch": 1.0 - _aspect_fit(fig, question),
             "per_capita_mismatch": float(fig.per_capita != question.per_capita),
-            "bound_unasked": float(bool(fig.bound) and question.mode != "plan"),
+            "bound_unasked": float(bool(fig.bound) and question.mode != "plan" and not RESULT_BEFORE.search(before)),
             **_plan_fit(question, plan or fig.target),
             "part": float(_is_part(evidence, chunk, sent, text, fig)),
             "reached": float(fig.reached), "type": 1.0})
