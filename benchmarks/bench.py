@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from reportqa import index as index_store  # noqa: E402
+from reportqa import building  # noqa: E402
 from reportqa.config import Settings  # noqa: E402
 from reportqa.service import QAService  # noqa: E402
 from reportqa.store import Filter  # noqa: E402
@@ -55,10 +55,10 @@ def main() -> None:
         for n in range(3):  # a fresh build embeds everything; a rebuild reuses the vectors it has
             fresh = replace(settings, index_dir=Path(tmp) / f"fresh-{n}")
             t = time.perf_counter()
-            index_store.build(fresh, service.encoder)
+            building.build(fresh, service.encoder)
             builds.append(time.perf_counter() - t)
             t = time.perf_counter()
-            index_store.build(fresh, service.encoder)
+            building.build(fresh, service.encoder)
             rebuilds.append(time.perf_counter() - t)
 
         # Cold start: a fresh process, index already built, until the first answer is printed.

@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from reportqa import building
 from reportqa import index as index_store
 from reportqa.config import Settings
 from reportqa.errors import CorpusError
@@ -34,13 +35,13 @@ def test_load_restores_everything(settings, service):
 
 def test_changed_corpus_is_rebuilt_at_start_with_a_reason(corpus_copy, tmp_path, encoder, caplog):
     s = Settings.from_env(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
-    index_store.ensure(s, lambda: encoder)
+    building.ensure(s, lambda: encoder)
     assert index_store.stale_reason(s) is None
     report = next(corpus_copy.glob("*.txt"))
     report.write_text(report.read_text(encoding="utf-8") + "\n补充说明:全年新建调解室12个。\n", encoding="utf-8")
     assert "changed" in index_store.stale_reason(s)
     with caplog.at_level(logging.WARNING, logger="reportqa.index"):
-        idx = index_store.ensure(s, lambda: encoder)
+        idx = building.ensure(s, lambda: encoder)
     assert any("rebuilding index: corpus changed" in r.getMessage() for r in caplog.records)
     assert any("调解室12个" in c.text for c in idx.chunks)
 
@@ -52,7 +53,7 @@ def test_changed_model_setting_makes_the_index_stale(settings, service, tmp_path
 
 def test_failed_build_keeps_the_previous_index(corpus_copy, tmp_path, encoder):
     s = Settings.from_env(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
-    index_store.build(s, encoder)
+    building.build(s, encoder)
     before = (s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8")
 
     class Crashing:
@@ -64,7 +65,7 @@ def test_failed_build_keeps_the_previous_index(corpus_copy, tmp_path, encoder):
     seed = next(corpus_copy.glob("*.txt"))
     seed.write_text(seed.read_text(encoding="utf-8") + "\n新增的一段文字,需要重新编码。\n", encoding="utf-8")
     with pytest.raises(RuntimeError):
-        index_store.build(s, Crashing())
+        building.build(s, Crashing())
     assert (s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8") == before
     # no half-written directory left; only the vectors it embedded, for the next build to resume from
     assert sorted(p.name for p in s.index_dir.iterdir()) == [".resume.sqlite", "active"]
@@ -73,7 +74,7 @@ def test_failed_build_keeps_the_previous_index(corpus_copy, tmp_path, encoder):
 
 def test_killed_build_never_leaves_a_half_index(corpus_copy, tmp_path, encoder):
     s = Settings.from_env(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
-    index_store.build(s, encoder)
+    building.build(s, encoder)
     env = dict(os.environ, REPORTQA_CORPUS=str(corpus_copy), REPORTQA_INDEX=str(s.index_dir))
     for delay in (0.5, 1.5, 3.0):
         proc = subprocess.Popen([sys.executable, "-m", "reportqa.cli", "build"], env=env,
@@ -91,7 +92,7 @@ def test_empty_corpus_is_a_clear_error(tmp_path, encoder):
     (tmp_path / "corpus").mkdir()
     s = Settings.from_env(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     with pytest.raises(CorpusError, match="holds no reports"):
-        index_store.ensure(s, lambda: encoder)
+        building.ensure(s, lambda: encoder)
 
 
 def test_a_killed_build_resumes_embedding_where_it_stopped(corpus_copy, tmp_path, encoder):
@@ -115,10 +116,10 @@ def test_a_killed_build_resumes_embedding_where_it_stopped(corpus_copy, tmp_path
     building.BATCH = 16
     try:
         with pytest.raises(KeyboardInterrupt):
-            index_store.build(s, DiesHalfway())
+            building.build(s, DiesHalfway())
         counting = DiesHalfway()
         counting.calls = -10_000  # never dies
-        index_store.build(s, counting)
+        building.build(s, counting)
     finally:
         building.BATCH = small
     manifest = json.loads((s.index_dir / "active" / "manifest.json").read_text(encoding="utf-8"))

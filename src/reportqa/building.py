@@ -26,8 +26,8 @@ from .chunking import Chunk, search_text, split_sentences, chunk_document
 from .commitments import is_plan_section
 from .config import Settings
 from .corpus import corpus_files, load_document, normalise, strip_marker
-from .errors import CorpusError
-from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, file_hash, read_manifest
+from .errors import CorpusError, IndexStoreError
+from .index import ACTIVE, CHUNKER_VERSION, FORMAT_VERSION, HALF_FROM, Index, file_hash, load, read_manifest, stale_reason
 from .periods import passage_period, section_periods
 from .lexical import Lexicon, build_translations, tokenize
 from .places import romanise
@@ -382,3 +382,16 @@ def _swap_in(tmp: Path, target: Path) -> None:
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
 
+
+def ensure(settings: Settings, encoder_factory) -> Index:
+    """Load the index, rebuilding it first when it is missing or stale (and saying why)."""
+    reason = stale_reason(settings)
+    if reason:
+        log.warning("rebuilding index: %s", reason)
+        build(settings, encoder_factory())
+    try:
+        return load(settings.index_dir)
+    except IndexStoreError as e:
+        log.warning("rebuilding index: %s", e)
+        build(settings, encoder_factory())
+        return load(settings.index_dir)

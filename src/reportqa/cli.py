@@ -76,10 +76,10 @@ def build(corpus, index) -> None:
 
 
 def _build(settings: Settings) -> None:
-    from . import index as index_store
+    from . import building
     from .embedding import Encoder
 
-    path = index_store.build(settings, Encoder(settings.model))
+    path = building.build(settings, Encoder(settings.model))
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     counts, encoded, store = manifest["counts"], manifest["encoded"], manifest["store"]
     speed = f" at {manifest['texts_per_second']:.0f} texts/s" if manifest.get("texts_per_second") else ""

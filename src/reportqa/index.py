@@ -410,26 +410,3 @@ def load(index_dir: Path) -> Index:
     except (OSError, ValueError, KeyError, RuntimeError, sqlite3.Error, EOFError, zipfile.BadZipFile) as e:
         raise damaged(e) from e
     return index
-
-
-def ensure(settings: Settings, encoder_factory) -> Index:
-    """Load the index, rebuilding it first when it is missing or stale (and saying why)."""
-    from .building import build
-
-    reason = stale_reason(settings)
-    if reason:
-        log.warning("rebuilding index: %s", reason)
-        build(settings, encoder_factory())
-    try:
-        return load(settings.index_dir)
-    except IndexStoreError as e:
-        log.warning("rebuilding index: %s", e)
-        build(settings, encoder_factory())
-        return load(settings.index_dir)
-
-
-def build(settings: Settings, encoder, progress=None) -> Path:
-    """Build the index (reportqa.building.build): parse, chunk, embed, write, swap in."""
-    from .building import build as _build
-
-    return _build(settings, encoder, progress)

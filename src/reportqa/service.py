@@ -9,7 +9,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from . import index as index_store
+from . import building
 from .config import Settings
 from .corpus import strip_marker
 from .embedding import Encoder
@@ -53,7 +53,7 @@ class QAService:
         dictionaries; a command answering one question has no reason to."""
         self.settings = settings or Settings.from_env()
         self._encoder: Encoder | None = encoder
-        self.index = index if index is not None else index_store.ensure(self.settings, self._get_encoder)
+        self.index = index if index is not None else building.ensure(self.settings, self._get_encoder)
         self.encoder = self._get_encoder()
         if self.index.manifest["model"]["dim"] != self.encoder.dim:
             raise RuntimeError("index and encoder dimensions differ")

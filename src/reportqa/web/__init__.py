@@ -41,9 +41,9 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..errors import ReportQAError
-from ..qa.scope import Scope
 from ..tracker import STATUSES, TARGET_KINDS, summary, targets_csv
 from . import calls, openai
+from .fields import read_scope
 from .admission import Unavailable
 from .auth import Accounts, SignInThrottle, login_routes, staff_name
 from .engine import Engine
@@ -58,7 +58,6 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CONCURRENCY = 64  # simultaneous Gradio events, as many as REST requests in flight (answers run concurrently)
 QUEUE_SIZE = 200  # Gradio events waiting at most; more are refused (the rate limits come first)
-MAX_NAME = 200  # characters of a doc or place filter
 QUEUE_POLL = 0.005  # seconds between Gradio's looks at its queue when it is idle (its own default: 0.001)
 
 if importlib.util.find_spec("matplotlib") is None:
@@ -67,27 +66,6 @@ if importlib.util.find_spec("matplotlib") is None:
     sys.modules["matplotlib"] = None
 
 __all__ = ["Engine", "create_app", "read_scope", "serve"]
-
-
-def read_scope(doc=None, place=None, year=None) -> Scope:
-    """A Scope from request fields: doc and place text, year a whole number (or its digits).
-    Raises ValueError with a message for the caller when a field has the wrong type."""
-    names = {}
-    for field, value in (("doc", doc), ("place", place)):
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f'"{field}" must be text, like "{"小河镇" if field == "place" else "xiaohe-2023"}"')
-        if value is not None and len(value) > MAX_NAME:
-            raise ValueError(f'"{field}" is over {MAX_NAME} characters')
-        names[field] = value.strip() if value and value.strip() else None
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year.strip())
-    elif isinstance(year, str) and not year.strip():
-        year = None
-    elif isinstance(year, float) and year.is_integer():
-        year = int(year)
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100):
-        raise ValueError('"year" must be a year like 2024')
-    return Scope(doc=names["doc"], place=names["place"], year=year)
 
 
 def _error(status: int, message: str, headers: dict | None = None):

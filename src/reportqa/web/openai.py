@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from ..errors import ReportQAError
 from ..qa.scope import Scope
 from .admission import Unavailable
+from .fields import read_scope
 from .sources import citation_link, marked, plain_text, section_label
 from .workers import AnswerFailed
 
@@ -161,7 +162,6 @@ def characters(messages) -> int:
 
 def router(engine, settings) -> APIRouter:
     """The /v1 routes over the web app's engine; settings give the keys and the public address."""
-    from . import read_scope  # the web package's own reader of doc/place/year fields
 
     api = APIRouter(prefix="/v1")
     keys = [k.encode("utf-8") for k in settings.api_keys]
