@@ -187,3 +187,16 @@ def test_full_width_years_are_years_and_a_plan_passage_saying_last_year_speaks_o
     assert sentence_period("过去一年，全省生产总值增长7.2%", 2030, 2031, "plan", 2031) == ({2030}, "review")
     assert sentence_period("今年拟安排专项债券500亿元，比去年增加100亿元", 2030, 2031, "plan", 2031) is None  # the plan's own
     assert sentence_period("今年共调解纠纷30件", 2030, 2031, "review", 2030) is None  # a town's 今年 is its own year
+
+
+def test_an_unnumbered_heading_announcing_a_review_or_the_plans_opens_a_section():
+    from reportqa.periods import section_periods
+
+    text = ("2031年某省政府工作报告\n2031年1月20日在某省第十五届人民代表大会第一次会议上\n各位代表：\n"
+            "2030年工作回顾\n过去一年，全省经济运行稳中向好。\n——经济总量达到6000亿元，增长5.5%。\n"
+            "2031年工作安排\n今年要扎实推进高质量发展，力争生产总值增长5%左右。\n")
+    doc = parse_document(text, doc_id="somewhere-2031")
+    titles = [s.title for s in doc.root.children]
+    assert "2030年工作回顾" in titles and "2031年工作安排" in titles
+    sections = section_periods(doc)
+    assert sections[("2030年工作回顾",)].mode == "review" and sections[("2031年工作安排",)].mode == "plan"

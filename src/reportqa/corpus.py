@@ -37,6 +37,9 @@ HEADING_MARKERS = [
     re.compile(r"^\d{1,2}[.、](?!\d)"),
     re.compile(r"^\(\d{1,2}\)"),
 ]
+# A heading a copy left unnumbered, known by what it announces: "2024年工作回顾", "2025年工作安排" (level 2, as 一、).
+PERIOD_HEADING = re.compile(r"^[^，,。；;：:！？!?、]{0,6}(?:(?:19|20)\d{2}年|过去[一五]年|今年|十[一二三四五]五)"
+                            r"[^，,。；;：:！？!?、]{0,10}(?:工作回顾|回顾|工作安排|主要任务|重点任务|重点工作|总体要求|目标任务)$")
 POINT_LEVEL = len(HEADING_MARKERS) + 1  # 一是/二是 points sit below every numbered heading
 POINT_MARKER = re.compile(r"(?:^|(?<=[。!?;]))\s*([一二三四五六七八九十]{1,2})是")
 CLOSING_MARKER = re.compile(r"^(总之|综上所述|综上)")
@@ -333,7 +336,8 @@ def _section_tree(norm: str, paras: list[tuple[int, int]], title: str, hints: di
     for s, e in paras:
         line = norm[s:e]
         row = bool(TABLE_ROW.search(line))  # "一、本年新收政府信息公开申请数量 | 21 | 5 …" is a table's row
-        level = 0 if row else heading_level(line) or hints.get(norm.rfind("\n", 0, s) + 1, 0)
+        level = 0 if row else heading_level(line) or hints.get(norm.rfind("\n", 0, s) + 1, 0) or \
+            (2 if len(line.strip()) <= 24 and PERIOD_HEADING.match(line.strip()) else 0)
         if level:
             seen_heading = True
             close(level, s)

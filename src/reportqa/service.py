@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import building
 from .config import Settings
@@ -40,6 +40,7 @@ FIGURE_NOUN = re.compile(r"率|比例|比重|人数|次数|件数|金额|数量|
 TARGET_WORDS = re.compile(r"目标|完成|实现|达到|任务|预期|年度|全年|^(?:targets?|goals?|meet|met|hit|reach(?:ed)?|achieved?"
                           r"|beat|missed|fulfil\w*|year|annual)$", re.I)
 TARGET_EVIDENCE = 0.5  # share of the question's terms a tracked target must say to answer whether it was met
+OWN_REPORT = 2  # passages of the report reviewing (or planning) the asked year always read
 OTHER_PLACES = 3  # places named besides the one answering, when a question naming none is answered by several
 FOLLOW_UP = re.compile(r"^(那|那么|那个|还有|另外|and\b|what about\b|how about\b|and in\b)", re.I)
 
@@ -212,8 +213,31 @@ class QAService:
         query.where = index.filter(mask, scoped.docs if mask is not None else None,
                                    scoped.years if mask is not None and year_applies else None)
         hits, _ = self.retriever.search(query, max(self.settings.top_k, PASSAGES))
+        if year_applies:
+            hits = self._with_own_report(query, hits, scoped, mask)
         question_read = read(query.text, query.translations or index.translations, lang, qtype)
         return query, question_read, hits
+
+    def _with_own_report(self, query, hits, scoped, mask):
+        """A year's own report among the passages read: the report reviewing the asked year (planning it,
+        when a target is asked) is where its readers look, so its best passages are read even when other
+        reports, which name the year in passing, say the question's words more often."""
+        index = self.index
+        own = [d for d in scoped.docs if (index.metas[d].plans if scoped.mode == "plan" else index.metas[d].reviews)
+               in scoped.years]
+        if not own or len(own) == len(scoped.docs):
+            return hits
+        where = index.chunk_mask(own) & mask
+        if not where.any():
+            return hits
+        ours, _ = self.retriever.search(replace(query, where=index.filter(where, own, scoped.years)), OWN_REPORT)
+        seen = {h.chunk_id for h in hits[:PASSAGES]}
+        extra = [h for h in ours if h.chunk_id not in seen]
+        if not extra:
+            return hits
+        kept = hits[:PASSAGES - len(extra)]
+        rest = [h for h in hits if h not in kept]
+        return kept + extra + rest
 
     def _name_report(self, text: str, chunk_id: int, lang: str) -> str:
         """Every answer from a knowledge base of several reports names the report it comes from."""
