@@ -200,3 +200,10 @@ def test_an_unnumbered_heading_announcing_a_review_or_the_plans_opens_a_section(
     assert "2030年工作回顾" in titles and "2031年工作安排" in titles
     sections = section_periods(doc)
     assert sections[("2030年工作回顾",)].mode == "review" and sections[("2031年工作安排",)].mode == "plan"
+
+
+def test_a_speech_without_a_dateline_takes_its_occasion_from_its_opening():
+    text = ("2031年国务院政府工作报告\n各位代表：\n现在，我代表国务院，向第二十届全国人民代表大会第一次会议报告过去五年的工作。\n"
+            "一、过去五年工作回顾\n\n五年来，国内生产总值年均增长5%。\n")
+    m = parse_document(text, doc_id="china-2031").metadata
+    assert m["subtitle"] == "在第二十届全国人民代表大会第一次会议上"

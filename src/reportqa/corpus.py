@@ -269,6 +269,11 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     for key in ("published", "source"):
         if (known or {}).get(key):
             metadata.setdefault(key, known[key])
+    if "subtitle" not in metadata:  # "现在，我代表国务院，向第十届全国人民代表大会第一次会议报告…": the occasion
+        opening = norm[paras[body_from][0]:paras[min(body_from + 2, len(paras) - 1)][1]] if body_from < len(paras) else ""
+        m = SESSION.search(opening)
+        if m:
+            metadata["subtitle"] = f"在{m.group(0)}上"
     root = _section_tree(norm, body, metadata["title"], headings or {})
     doc = Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
                    metadata=metadata, root=root, header_end=header_end, signature_start=signature_start,
@@ -287,6 +292,7 @@ def _read_meta_line(line: str, metadata: dict[str, str]) -> None:
             metadata.setdefault(key, value)
 
 
+SESSION = re.compile(r"[\u4e00-\u9fff]{0,12}?第[一二三四五六七八九十]+届[\u4e00-\u9fff]{0,12}?人民代表大会(?:常务委员会)?第[一二三四五六七八九十]+次(?:全体)?会议")
 TABLE_ROW = re.compile(r"\S\t+\S|\S *[|｜] *\S")  # cells set apart by tabs or bars, as every reader writes rows
 
 

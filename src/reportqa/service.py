@@ -164,8 +164,9 @@ class QAService:
             return None
         outcome = best.get("outcome")
         order, quotes = [], {}
-        for doc, start, end, quote in [(best["doc"], best["start"], best["end"], best["text"])] + (
-                [(outcome["doc"], outcome["start"], outcome["end"], outcome["quote"])] if outcome else []):
+        # the result is the answer and leads; the target it is measured against comes second
+        for doc, start, end, quote in ([(outcome["doc"], outcome["start"], outcome["end"], outcome["quote"])]
+                                       if outcome else []) + [(best["doc"], best["start"], best["end"], best["text"])]:
             cid = next((c.chunk_id for c in self.index.chunks_in(doc) if c.start <= start < c.end), None)
             if cid is not None and cid not in order:
                 order.append(cid)
@@ -173,11 +174,14 @@ class QAService:
         status = best["status"]
         if lang == "zh":
             lead = {"met": "是", "not_met": "否"}.get(status, "报告未说明")
-            result = f"，结果“{outcome['quote']}” [2]" if outcome else "，下一年的报告没有说明结果"
-            return f"{lead}：{best['year']}年的目标“{best['text']}” [1]{result}", order, quotes
+            if outcome:
+                return f"{lead}：结果“{outcome['quote']}” [1]，{best['year']}年的目标“{best['text']}” [2]", order, quotes
+            return f"{lead}：{best['year']}年的目标“{best['text']}” [1]，下一年的报告没有说明结果", order, quotes
         lead = {"met": "Yes", "not_met": "No"}.get(status, "The next report does not say")
-        result = f"; the result: “{outcome['quote']}” [2]" if outcome else "; the next year's report gives no result"
-        return f"{lead}. The {best['year']} target: “{best['text']}” [1]{result}", order, quotes
+        if outcome:
+            return f"{lead}. The result: “{outcome['quote']}” [1]; the {best['year']} target: “{best['text']}” [2]", \
+                order, quotes
+        return f"{lead}. The {best['year']} target: “{best['text']}” [1]; the next year's report gives no result", order, quotes
 
     def search(self, q: str, lang: str, qtype: str, previous: str | None, scoped):
         """The question read, its query and the passages retrieved for it, within its scope: its reports,

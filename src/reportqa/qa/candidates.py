@@ -46,6 +46,7 @@ SPAN_OPENING = re.compile(r"^[^，,。；;]{0,8}?(?:这|过去|近|前)?(?:[两�
                           r"|^[^，,。；;]{0,12}(?:以来|期间|时期)[，,]")
 # A bound said of a result is no target: "调解成功率达到97%以上", "预计增长5.2%左右", "稳定在5%左右的较低水平".
 RESULT_BEFORE = re.compile(r"(?:达到|达|稳定在|保持在|预计|实现了?|完成了?|超过)[\u4e00-\u9fff]{0,2}$")
+PEOPLE = re.compile(r"(?:人口|人员|人数|群众|居民|农民|职工|学生|游客|旅客|劳动力|毕业生|人才|干部|志愿者)$")
 RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数)")  # "城镇化率": a rate of the head, not the head
 
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
@@ -383,6 +384,8 @@ def _unit_fit(fig: Figure, q: Question) -> float:
         return 1.0 if cls not in ("rate", "money", "length", "area", "weight", "energy") else 0.0
     if unit == "":
         asked = {unit_class(u) for u in units}
+        if "people" in asked and PEOPLE.search(fig.subject):
+            return 1.0  # "农村贫困人口减少1386万": a bare count of people
         return 0.7 if asked & {"people", "count", "times", "cases", "households", "copies"} else 0.0
     if any(unit == u or unit.startswith(u) or u.startswith(unit) for u in units):
         return 1.0

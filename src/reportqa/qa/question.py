@@ -22,7 +22,7 @@ MEASURE_CLASSES = [("人", "名", "人次", "位"), ("次", "场", "场次", "�
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 YES_NO_ZH = re.compile(r"是否|有没有|有无|是不是|(?:了)?没有[?？]?$|(?:了)?吗[?？]?$|与否")
-YES_NO_EN = re.compile(r"(?:^|[.?!;]\s+)(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+YES_NO_EN = re.compile(r"(?:^|[.?!;]\s+|^(?:in|by|since|during|at|for) [^,?]{1,30},\s+)(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
 QTYPE_PATTERNS_ZH = [
     ("name", re.compile(r"叫什么|名字|姓名|什么名|名称|标题")),
     ("when", re.compile(r"何时|什么时候|哪天|哪一天|哪年|几月|日期|时间是")),
