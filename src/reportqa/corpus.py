@@ -273,7 +273,7 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
         opening = norm[paras[body_from][0]:paras[min(body_from + 2, len(paras) - 1)][1]] if body_from < len(paras) else ""
         m = SESSION.search(opening)
         if m:
-            metadata["subtitle"] = f"在{m.group(0)}上"
+            metadata["subtitle"] = f"在{m.group(0).lstrip('向在于对')}上"
     root = _section_tree(norm, body, metadata["title"], headings or {})
     doc = Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
                    metadata=metadata, root=root, header_end=header_end, signature_start=signature_start,
