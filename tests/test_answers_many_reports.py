@@ -73,3 +73,11 @@ def test_one_thing_among_the_plans_is_not_answered_with_all_of_them(service):
 def test_why_is_answered_where_the_report_gives_its_problems(multi_service):
     a = multi_service.ask("松林乡为何称一些边远林区巡不到？")  # the report: 人均巡查面积大，偏远山林巡查存在盲区
     assert a.found and "人均巡查面积大" in a.answer and "不足" in a.citations[0].section, a.answer
+
+
+def test_an_answer_stays_short_when_its_sentence_is_long(multi_service):
+    """However long the sentence a figure sits in, the answer quotes the clauses around it that fit in
+    a short answer (150 characters with the report it names)."""
+    for q in ("How many disputes did Songlin township resolve in 2023?", "小河镇2024年接待群众来信来访多少人次？"):
+        a = multi_service.ask(q)
+        assert a.found and len("".join(a.answer.split())) <= 150, a.answer

@@ -273,9 +273,12 @@ class Reader:
                 return f"{'否' if cand.negated else '是'}：“{quote}” [{mark}]"
             return f"{'No' if cand.negated else 'Yes'}. According to the report: “{quote}” [{mark}]"
         if query.lang == "zh":
-            return f"{wording.lead_zh(cand.facts, quote)}“{quote}” [{mark}]"
-        noun = wording.asked_noun(question.text if question is not None and question.text else query.text)
-        return f"{wording.lead_en(cand.facts, noun)}“{quote}” [{mark}]"
+            lead = wording.lead_zh(cand.facts, quote)
+        else:
+            noun = wording.asked_noun(question.text if question is not None and question.text else query.text)
+            lead = wording.lead_en(cand.facts, noun)
+        shown = _within(quote, cand.facts, ANSWER_CHARS - len("".join(lead.split())))
+        return f"{lead}“{shown}” [{mark}]"
 
     def format_parts(self, query, found, merged: list[Candidate], chunks: list[int]) -> str:
         """'412件：“…” [1]；98.2%：“…” [1]', with a note for a part the report does not give."""
@@ -294,6 +297,30 @@ class Reader:
         if query.lang == "zh":
             return "；".join(pieces)
         return "According to the report, " + "; ".join(pieces)
+
+
+ANSWER_CHARS = 112  # an answer's lead and quote, leaving room for its mark and the report it names (150 in all)
+
+
+def _within(quote: str, facts: list[str], limit: int) -> str:
+    """The quote, or when the answer would run long, the clauses around its fact that fit."""
+    if len(re.sub(r"\s", "", quote)) <= limit or limit < 12:
+        return quote
+    at = quote.find(facts[0]) if facts and facts[0] else -1
+    parts = [m.span() for m in re.finditer(r"[^，,；;、。]+", quote)]
+    if at < 0 or not parts:
+        return quote[:limit] + "…"
+    i = next((k for k, (a, b) in enumerate(parts) if a <= at < b), 0)
+    lo = hi = i
+    while True:
+        grown = [(lo - 1, hi), (lo, hi + 1)]
+        fits = [(a, b) for a, b in grown if 0 <= a and b < len(parts)
+                and len(re.sub(r"\s", "", quote[parts[a][0]:parts[b][1]])) <= limit]
+        if not fits:
+            break
+        lo, hi = fits[0]
+    text = quote[parts[lo][0]:parts[hi][1]]
+    return text if len(re.sub(r"\s", "", text)) <= limit else text[:limit] + "…"
 
 
 def _part_subject(part: Question) -> str:
