@@ -81,3 +81,13 @@ def test_an_answer_stays_short_when_its_sentence_is_long(multi_service):
     for q in ("How many disputes did Songlin township resolve in 2023?", "小河镇2024年接待群众来信来访多少人次？"):
         a = multi_service.ask(q)
         assert a.found and len("".join(a.answer.split())) <= 150, a.answer
+
+
+def test_a_long_quote_is_cut_to_the_clauses_around_its_fact():
+    from reportqa.qa.reader import _within
+
+    quote = ("完善公共财政体系特别是预算管理制度，把预算外资金全部纳入预算管理，扩大国有资本经营预算实施范围，深化部门预算改革，"
+             "推进政府预算、决算公开，98个中央部门和北京、上海、广东、陕西等省市公开了“三公”经费")
+    short = _within(quote, ["98个"], 60)
+    assert "98个中央部门" in short and len(short) <= 60 and short in quote
+    assert _within("调解成功率达到97%以上", ["97%以上"], 60) == "调解成功率达到97%以上"
