@@ -187,3 +187,10 @@ def test_an_indicator_in_latin_letters_inside_a_chinese_question_stands_for_the_
     terms = _evidence_terms(query)
     assert zh in terms[term] and terms["去年"] == ["去年"]
     assert query.terms[term] == [term]  # the question's own terms are left as they were
+
+
+def test_a_concentration_a_container_count_and_satellites_are_figures_and_pm25_is_a_name():
+    from reportqa.qa.facts import figures_in
+
+    found = {f.text: f.unit for f in figures_in("PM2.5年均浓度降至36微克/立方米，港口集装箱吞吐量达到5150.6万标准箱，117颗卫星组网")}
+    assert found == {"36微克/立方米": "微克/立方米", "5150.6万标准箱": "标准箱", "117颗": "颗"}

@@ -19,9 +19,9 @@ from ..corpus import strip_marker
 from ..lexical import words_of
 
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株头卷块斤架艘辆户栋间"
-SIZE_UNITS = ("平方公里", "平方千米", "平方米", "公里", "千米", "公顷", "亩", "万吨", "吨", "立方米", "千瓦时", "千瓦", "标箱",
-              "万标箱", "万斤", "斤", "千克", "公斤", "米")
+MEASURES = "件次场人名个项份户家所条篇期批级天吨亩起例座处台辆套株头卷块斤架艘辆户栋间颗张只棵"
+SIZE_UNITS = ("微克/立方米", "毫克/立方米", "平方公里", "平方千米", "平方米", "公里", "千米", "公顷", "亩", "万吨", "吨标准煤", "吨",
+              "立方米", "千瓦时", "千瓦", "兆瓦", "标准箱", "标箱", "万标箱", "万斤", "斤", "千克", "公斤", "米")
 MONEY_UNITS = ("元", "万元", "亿元", "万亿元", "美元", "万美元", "亿美元")
 RATE_UNITS = ("%", "个百分点")
 DURATIONS = ("个月", "小时", "年", "天", "周")
@@ -30,7 +30,8 @@ UNIT_CLASSES = [("rate", RATE_UNITS + ("‰",)), ("money", MONEY_UNITS), ("peopl
                 ("times", ("次", "场", "场次", "期", "回", "轮")), ("cases", ("件", "起", "例", "宗", "件次")),
                 ("households", ("户",)), ("copies", ("份", "本", "册")),
                 ("length", ("公里", "千米", "米")), ("area", ("平方公里", "平方千米", "平方米", "公顷", "亩")),
-                ("weight", ("万吨", "吨", "万斤", "斤", "千克", "公斤")), ("energy", ("千瓦时", "千瓦")),
+                ("weight", ("万吨", "吨", "万斤", "斤", "千克", "公斤")), ("energy", ("千瓦时", "千瓦", "兆瓦", "吨标准煤")),
+                ("concentration", ("微克/立方米", "毫克/立方米")), ("containers", ("标准箱", "标箱", "万标箱")),
                 ("duration", DURATIONS)]
 UNIT = (rf"%|‰|万亿元|亿美元|万美元|美元|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|个月|小时|年(?![度级])"
         rf"|[{MEASURES}位]")
@@ -137,6 +138,8 @@ def _is_figure(text: str, m: re.Match) -> bool:
         nxt = text[m.end():m.end() + 1]
         return not nxt or nxt in ",;:。!?、)”\"，；：" or bool(m.group("bound"))
     before = text[max(0, m.start() - 1):m.start()]
+    if before.isascii() and before.isalpha():
+        return False  # "PM2.5年均浓度", "PM10", "M2": a name's number
     return before not in ("第", "号", "-", "—", "/")
 
 

@@ -40,6 +40,8 @@ QTYPE_PATTERNS_EN = [
                             r"|kilometres|kilometers|hectares)\b|\bby how\b"
                             r"|\b(percentage|proportion|rate|number of|population|gdp|budget"
                             r"|revenue|income|output|spending|expenditure|investment|amount|area|share|sales|turnover"
+                            r"|throughput|concentration|volume|capacity|mileage|length|production|consumption|emissions?"
+                            r"|coverage|density|yield|wages?|salary|prices?"
                             r"|deposits?|loans?|exports?|imports?|value added|profits?)\b", re.I)),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people|mayor|governor|premier"
                        r"|chair(?:man|woman)?|official|leader)\b", re.I)),
