@@ -527,3 +527,12 @@ def test_the_same_report_reads_the_same_in_every_format(tmp_path):
         assert "230件" in got.text and "版权所有" not in got.text, name
         for offset in got.headings:
             assert offset == 0 or got.text[offset - 1] == "\n", name  # headings point at line starts
+
+
+def test_a_line_broken_at_a_copied_link_is_mended():
+    from reportqa.ingest import read_bytes
+
+    text = read_bytes("国内生产总值达到74.4\n\u200b\n万亿元，增长6.7%。\n——\n\u200b\n就业增长超出预期。\n一、标题\n正文\n".encode(),
+                      "report.txt").text
+    assert "国内生产总值达到74.4万亿元，增长6.7%。" in text and "——就业增长超出预期。" in text
+    assert "一、标题\n正文" in text and "\u200b" not in text

@@ -6,8 +6,10 @@ of GBK and GB2312) when the result reads as Chinese > charset-normalizer's guess
 when that reads as Chinese. Legacy decodings almost never fail outright, so a
 decoding is only accepted when it looks like Chinese (`plausible_chinese`).
 
-The text is kept exactly as decoded except that CRLF and lone CR line ends become
-"\n", so `Extracted.text` offsets are offsets into the decoded, LF-normalised text.
+The text is kept as decoded except that CRLF and lone CR line ends become "\n" and a line
+broken where a web copy had a link is mended: a line holding only zero-width characters ("74.4" /
+U+200B / "万亿元，增长6.7%"), or a line ending in "——" or an opening quote, is joined to the next
+(`mend_links`). `Extracted.text` offsets are offsets into that text, which the index keeps and shows.
 """
 from __future__ import annotations
 
@@ -38,7 +40,17 @@ def decode_text(data: bytes, name: str) -> str:
         raise CorpusError(f"{name}: the file is empty")
     if _binary(text):
         raise CorpusError(f"{name}: looks like a binary file, not a text report")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return mend_links(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+ZERO_WIDTH_LINE = re.compile(r"\n[ \t]*[\u200b\u200c\u200d\u2060\ufeff][\u200b\u200c\u200d\u2060\ufeff \t]*\n")
+OPEN_END = re.compile(r"(——|[“‘《(（])[ \t]*\n(?=\S)")
+
+
+def mend_links(text: str) -> str:
+    """Join the lines a copied web page broke at its links (see the module docstring)."""
+    text = ZERO_WIDTH_LINE.sub("", text)
+    return OPEN_END.sub(r"\1", text)
 
 
 def _decode(data: bytes, name: str) -> str:
