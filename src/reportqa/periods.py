@@ -178,6 +178,7 @@ def section_periods(doc) -> dict[tuple[str, ...], Period]:
     return out
 
 
+SPOKEN_YEAR = re.compile(r"(?<![比较同从])(?<!\d)((?:19|20)\d{2})(?!\d)")
 REVIEW_TEXT = re.compile(r"去年|过去一年|过去的一年|上一年")
 SPAN_WORDS = re.compile(r"五年|年均|平均每年|以来|累计|十[一二三四五六七八九]?五|(?:19|20)\d{2}\s*年?\s*[-—至到]\s*(?:19|20)\d{2}")
 PLAN_TEXT = re.compile(r"今年|明年|下一步|预期目标|主要目标|总体要求")
@@ -218,7 +219,7 @@ def sentence_period(text: str, reviews: int | None, plans: int | None, mode: str
     (its paragraph's or passage's period holds): the years it names; the reviewed year when it says
     去年 / 过去一年 in the plans; the year `this` means when it says 今年 in a review (a speech's
     planned year). `mode` is its passage's."""
-    named = frozenset(int(y) for y in YEAR.findall(text))
+    named = frozenset(int(y) for y in SPOKEN_YEAR.findall(text))  # "比2000年增长57.3%" speaks of 2000 as a base only
     if named:
         if reviews is not None and named == {reviews} and mode == "plan":
             return named, "review"
