@@ -220,7 +220,7 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
                       "cause": float(bool(CAUSE_HEADING.search(headings) or CAUSE_TEXT.search(text)))
                       if question.qtype == "why" else 0.0}
             for cand in _of_sentence(evidence, chunk, rank, i, sent, text, headings, plan):
-                cand.features = {**common, **cand.features}
+                cand.features = _weighed({**common, **cand.features})
                 out.append(cand)
     return out
 
@@ -228,6 +228,21 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
 def index_text_between(chunk: Chunk, start: int, end: int) -> str:
     """The passage's text between two offsets of its report."""
     return chunk.text[max(start - chunk.start, 0):max(end - chunk.start, 0)]
+
+
+WEIGHED = ("unit_mismatch", "aspect_mismatch", "per_capita_mismatch", "plan_unasked", "bound_unasked", "span_unasked",
+           "year_aside", "year_other_mode", "part")
+
+
+def _weighed(f: dict[str, float]) -> dict[str, float]:
+    """A mismatch counts as much as the words it contradicts: a target, a part, another year's or another
+    measure's figure whose sentence says every word of the question is still not the answer, so a mismatch
+    is weighed by the words' evidence (1 + the shares of the question's terms around the figure)."""
+    strength = 1.0 + f.get("sentence_terms", 0.0) + f.get("local_terms", 0.0)
+    for k in WEIGHED:
+        if f.get(k):
+            f[k] *= strength
+    return f
 
 
 def _period_fit(chunk: Chunk, evidence: Evidence, text: str, said) -> dict[str, float]:
