@@ -194,3 +194,12 @@ def test_a_concentration_a_container_count_and_satellites_are_figures_and_pm25_i
 
     found = {f.text: f.unit for f in figures_in("PM2.5年均浓度降至36微克/立方米，港口集装箱吞吐量达到5150.6万标准箱，117颗卫星组网")}
     assert found == {"36微克/立方米": "微克/立方米", "5150.6万标准箱": "标准箱", "117颗": "颗"}
+
+
+def test_a_which_question_asks_for_an_instance_of_its_noun():
+    from reportqa.qa.question import read
+
+    en = read("Which international sports event is the city preparing to host?", {"event": ["赛事", "活动"]}, "en")
+    zh = read("县里今年要办好的体育盛会是什么？", {}, "zh")
+    assert en.things and en.things[0].heads[0][0] == "event" and "赛事" in en.things[0].heads[0][1]
+    assert zh.things and zh.things[0].heads[0][0] == "盛会"

@@ -499,6 +499,27 @@ def asked_title_kind(question: str, lang: str) -> tuple[str, ...] | None:
     return next((kinds for kinds in TITLE_KINDS if word in kinds), (word,))
 
 
+EN_WHICH = re.compile(r"\b(?:which|what) ([a-z0-9 -]+?) (?=(?:is|was|are|were|did|does|do|has|have|had|will|would|can"
+                      r"|could|should)\b)")
+ZH_WHICH = re.compile(r"(?:哪个|哪项|哪座|哪家|哪种|哪一[个项座家种]?|什么)([\u4e00-\u9fff]{2,8}?)(?:[?？呢]|$)"
+                      r"|([\u4e00-\u9fff]{2,12}?)(?:是|叫)(?:什么|哪个|哪项|哪一个)")
+
+
+def asked_which_thing(question: str, lang: str, translations) -> Thing | None:
+    """What a "which / what X" question asks an instance of: "Which Winter Olympics was China preparing
+    to bid for" -> Olympics (winter); "广东今年要办好的体育盛会是什么" -> 盛会 (体育). The clause answering
+    it names the thing, or a word standing for it."""
+    if lang == "zh":
+        m = ZH_WHICH.search(question)
+        phrase = next((g for g in m.groups() if g), "") if m else ""
+        phrase = re.split(r"[了的在要将把对]", phrase)[-1]
+        return _zh_thing(phrase) if len(phrase) >= 2 else None
+    m = EN_WHICH.search(_no_possessive(question.lower()))
+    if not m:
+        return None
+    return _en_thing(m.group(1), translations, frozenset())  # "Winter Olympics": a name that translates
+
+
 def asked_title_thing(question: str, lang: str, translations) -> Thing | None:
     """The words qualifying the kind of document asked for: "哪个学法计划" -> 学法; "the work plan" ->
     work. The answer's title must hold them (or a word that stands for them)."""
@@ -828,6 +849,8 @@ def _read(text: str, lang: str, qtype: str, translations) -> Question:
     if title_kinds is not None:
         qtype = "name"
         things = [t for t in [asked_title_thing(text, lang, translations)] if t]
+    if not things and not metadata and (qtype in ("list", "fact") or qtype == "name" and title_kinds is not None):
+        things = [t for t in [asked_which_thing(text, lang, translations)] if t]
     claim = (asked_claim(text, lang) or implied_claim(text, lang)) if qtype == "yesno" else None
     if qtype == "yesno":
         things = [t for t in [asked_yes_no_thing(text, lang, translations)] if t]
