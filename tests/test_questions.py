@@ -203,3 +203,11 @@ def test_a_which_question_asks_for_an_instance_of_its_noun():
     zh = read("县里今年要办好的体育盛会是什么？", {}, "zh")
     assert en.things and en.things[0].heads[0][0] == "event" and "赛事" in en.things[0].heads[0][1]
     assert zh.things and zh.things[0].heads[0][0] == "盛会"
+
+
+def test_people_lifted_out_of_poverty_are_asked_as_a_fall_in_their_number():
+    from reportqa.qa.question import asked_aspect
+
+    assert asked_aspect("How many rural residents were lifted out of poverty in 2030?", "en") == "growth"
+    assert asked_aspect("2030年全国农村脱贫人口有多少？", "zh") == "growth"
+    assert asked_aspect("How many people live in the county?", "en") == "level"

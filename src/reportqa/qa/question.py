@@ -119,9 +119,11 @@ MONEY_CUE = re.compile(r"钱|金额|资金|经费|投入多少|多少元|收入|
                        r"|gdp|money|spen[dt]|\bcost|fund|budget|yuan|invest|revenue|income|expenditure|output value"
                        r"|value[- ]added|sales|deposit|loan|\bloss|\bexports?\b|\bimports?\b|turnover|profit", re.I)
 POPULATION_CUE = re.compile(r"人口|population", re.I)
-GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|[高低多少]了多少|下降|减少|上升|回落|比上年|比一年前|比去年|同比|涨")
+GROWTH_CUE_ZH = re.compile(r"增长|增速|增幅|增加了?多少|提高了?多少|[高低多少]了多少|下降|减少|上升|回落|比上年|比一年前|比去年|同比|涨"
+                           r"|脱贫|减贫")  # (people lifted out of poverty: the reports count them as a fall, 贫困人口减少)
 GROWTH_CUE_EN = re.compile(r"\b(?:go|goes|went|gone) (?:up|down)\b|\bgr[eo]w|\bgrowth\b|\bincreas|\brise\b|\brose\b|\brisen\b|\bfell\b|\bfall\b|\bdecline"
-                           r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b", re.I)
+                           r"|\bdrop|\bhow fast\b|\bby how much\b|\bchange[ds]?\b|\blift(?:ed|s)? out\b|\bout of poverty\b"
+                           r"|\breduc|\bcut\b", re.I)
 SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份额|\bshare\b|\bproportion\b|\bpercentage of\b"
                        r"|\bper ?cent of\b", re.I)
 COMPLETION_CUE = re.compile(r"(?:完成|达到|实现)[^,;。?？]*(?:目标|预算|计划|任务)的?(?:百分之|多少|几)|完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
