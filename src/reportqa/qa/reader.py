@@ -220,10 +220,10 @@ class Reader:
             own.where = query.where
             cands = self.candidates(own, phits + [h for h in hits if h.chunk_id not in seen], part, years, mode)
             first = tops[0][1] if tops and tops[0][1] else None
-            if first is not None:  # among equals, the part comes from the sentence the first was found in
-                for c in cands:
-                    c.score += 0.3 * (c.sentence == first.sentence) + 0.2 * (c.chunk.chunk_id == first.chunk.chunk_id)
-                cands.sort(key=lambda c: -c.score)
+            if first is not None:  # an elliptical part is answered from the first part's sentence when that can
+                bar = self.weights.threshold - PART_MARGIN
+                cands.sort(key=lambda c: (-(c.score > bar and c.sentence == first.sentence),
+                                          -(c.score > bar and c.chunk.chunk_id == first.chunk.chunk_id), -c.score))
             cands = [c for c in cands if first is None or c.facts != first.facts]
             tops.append((part, cands[0] if cands else None))
         # a part clearing the threshold vouches for the others: they need PART_MARGIN less evidence of their own
