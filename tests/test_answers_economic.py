@@ -129,3 +129,13 @@ def test_two_balances_asked_at_once_get_their_own_figures(bulletin):
 def test_a_grade_the_report_does_not_give_is_declined(bulletin):
     a = bulletin.ask("云溪县有多少个3A级景区？")  # it gives 14 A-grade, 3 of them 4A
     assert not a.found, a.answer
+
+
+def test_gdp_written_in_latin_letters_inside_a_chinese_question_searches_the_reports_words(bulletin):
+    from reportqa.lexical import language
+
+    q = "云溪县2024年GDP是多少亿元？"
+    query = bulletin.retriever.analyse(q, language(q))
+    assert "生产总值" in query.terms["gdp"]
+    a = bulletin.ask(q)
+    assert a.found and a.answer.startswith("218.36亿元"), a.answer

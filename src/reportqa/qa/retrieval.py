@@ -108,6 +108,8 @@ class Retriever:
             for alias, said in ZH_ALIASES.items():  # 经济总量: bulletins say 地区生产总值
                 if alias in question:
                     terms[alias] = [alias, said]
+            for t in [t for t in terms if re.fullmatch(r"[a-z][a-z0-9.]*", t)]:  # "西藏今年GDP增长目标": 生产总值
+                terms[t] += [zh for pattern, zh in INDICATORS_EN if re.search(pattern, t) and zh not in terms[t]]
         else:
             vocab = self.index.lexicon.vocab  # an English word the corpus itself uses stands for itself
             words = [w for w in english_words(question) if w not in self.place_words]
