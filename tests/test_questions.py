@@ -211,3 +211,18 @@ def test_people_lifted_out_of_poverty_are_asked_as_a_fall_in_their_number():
     assert asked_aspect("How many rural residents were lifted out of poverty in 2030?", "en") == "growth"
     assert asked_aspect("2030年全国农村脱贫人口有多少？", "zh") == "growth"
     assert asked_aspect("How many people live in the county?", "en") == "level"
+
+
+def test_how_many_people_left_poverty_asks_a_count_and_a_rise_in_points_asks_points():
+    from reportqa.qa.question import asked_units
+
+    assert asked_units("How many rural residents got out of poverty in 2030?", "en", "growth") is None  # any count
+    assert "个百分点" in asked_units("By how many percentage points did the urbanization rate go up?", "en", "growth")
+    assert "个百分点" in asked_units("城镇化率比一年前高了多少个百分点？", "zh", "growth")
+
+
+def test_a_sentence_says_its_year_first():
+    from reportqa.periods import sentence_period
+
+    assert sentence_period("提出居民消费价格涨幅3%左右，综合考虑了去年价格变动的翘尾因素", 2030, 2031, "plan", 2031) is None
+    assert sentence_period("去年末居民储蓄存款余额增长8.5%", 2030, 2031, "plan", 2031) == ({2030}, "review")

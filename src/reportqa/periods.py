@@ -226,9 +226,10 @@ def sentence_period(text: str, reviews: int | None, plans: int | None, mode: str
         if plans is not None and named == {plans} and mode == "review" and plans != reviews:
             return named, "plan"
         return named, mode
-    if reviews is not None and REVIEW_TEXT.search(text) and mode != "review" and not (mode == "plan" and "今年" in text):
-        return frozenset({reviews}), "review"  # (not "今年拟安排…，比去年增加…": that is this year's)
-    if this is not None and this != reviews and "今年" in text and mode == "review":
+    opening = re.split(r"[，,；;：:]", text, maxsplit=1)[0]  # a sentence says its year first: "过去一年，…"
+    if reviews is not None and REVIEW_TEXT.search(opening) and mode != "review" and "今年" not in opening:
+        return frozenset({reviews}), "review"  # (not "提出…涨幅3%左右，综合考虑了去年价格变动…": this year's)
+    if this is not None and this != reviews and "今年" in opening and mode == "review":
         return frozenset({this}), "plan"
     return None
 

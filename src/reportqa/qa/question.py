@@ -214,6 +214,9 @@ def asked_units(question: str, lang: str, aspect: str = "level") -> tuple[str, .
     named = _named_units(question, lang)
     if aspect == "growth":  # a change is a rate, or in the units of what changes (人口减少0.31万人)
         level = asked_units(question, lang) if not RATIO_CUE.search(question) else None
+        if not named and level is None and COUNT_ASKED.search(question) and not RATIO_CUE.search(question) \
+                and "百分点" not in question:
+            return None  # "how many got out of poverty": a count of what changed, not a rate
         return named or ("%", "个百分点") + tuple(u for u in level or () if u not in RATE_UNITS)
     if RATIO_CUE.search(question):
         return RATE_UNITS
