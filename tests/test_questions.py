@@ -226,3 +226,11 @@ def test_a_sentence_says_its_year_first():
 
     assert sentence_period("提出居民消费价格涨幅3%左右，综合考虑了去年价格变动的翘尾因素", 2030, 2031, "plan", 2031) is None
     assert sentence_period("去年末居民储蓄存款余额增长8.5%", 2030, 2031, "plan", 2031) == ({2030}, "review")
+
+
+def test_an_annual_mean_is_one_years_figure_and_an_average_annual_growth_is_not():
+    from reportqa.qa.facts import figures_in
+
+    one, = [f for f in figures_in("细颗粒物年均浓度30.5微克/立方米") if f.unit == "微克/立方米"]
+    many, = figures_in("五年来国内生产总值年均增长7.1%")
+    assert not one.span and many.span

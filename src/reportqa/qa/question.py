@@ -167,7 +167,8 @@ INDICATORS_EN = [
     (r"\btourism\b", "旅游"), (r"livelihoods?", "民生"), (r"\btax(?:es)?\b", "税收"), (r"\bdeposits?\b", "存款"),
     (r"\bloans?\b", "贷款"), (r"\bgrain\b", "粮食"), (r"\burban\b", "城镇"), (r"\brural\b", "农村"),
     (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?|covered (?:by|with) forests?", "森林覆盖率"),
-    (r"above (?:a |the )?designated size", "规模以上"), (r"foreign (?:direct )?investment|foreign capital", "外资"), (r"\bjobs?\b|employment", "就业"),
+    (r"above (?:a |the )?designated size", "规模以上"), (r"\bpm ?2\.5\b|fine particulate", "细颗粒物"),
+    (r"\bteus?\b", "标准箱"), (r"\bcontainers?\b", "集装箱"), (r"foreign (?:direct )?investment|foreign capital", "外资"), (r"\bjobs?\b|employment", "就业"),
 ]
 # Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
 MEASURE_NOUNS = {"钱", "比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
