@@ -31,3 +31,8 @@ def test_lexical_evidence_counts_for_english_questions(service):
     query = service.retriever.analyse("How many petition cases did the town handle?")
     hits, _ = service.retriever.search(query, 5)
     assert hits[0].lexical > 0
+
+
+def test_chinese_words_inside_an_english_question_are_terms_of_their_own(service):
+    query = service.retriever.analyse("What does the term '调委会' refer to?", "en")
+    assert query.terms.get("调委会") == ["调委会"]

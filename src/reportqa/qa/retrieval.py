@@ -130,6 +130,9 @@ class Retriever:
                 if w in vocab:
                     terms.setdefault(w, []).append(w)
                     senses.setdefault(w, {})[w] = 1.0
+            for run in re.findall(r"[\u4e00-\u9fff]{2,}", question):  # "what does the term '四旁' refer to"
+                terms[run] = [run]
+                senses.setdefault(run, {})[run] = 1.0
         terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
         return Query(question, lang, vectors[0], terms, translations=translations, senses=senses)
 
