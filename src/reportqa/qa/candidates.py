@@ -131,13 +131,15 @@ class Evidence:
             got += w * best
         return got / self.total
 
-    def head_fit(self, subject: str, before: str) -> float:
+    def head_fit(self, subject: str, before: str, after: str = "") -> float:
         """1 when the asked noun (or a word standing for it) names the figure; else how near the
         encoder puts it to the figure's own words (0..1); a head followed by a rate ("常住人口城镇化率")
         names the rate's figure, not the head's."""
         if self.head is None:
             return 0.0
         word, alts = self.head
+        if after and any(a and 0 <= after.find(a) <= 1 for a in alts):
+            return 1.0  # the counted thing after its count: "117颗卫星", "建设122个“就业驿站”"
         for text in (subject, before):
             for a in alts:
                 at = text.rfind(a) if a else -1
@@ -361,7 +363,8 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
         local = text[parts[lo][0]:fig.end] if not row else own
         near = _nearest(evidence, text[cs:fig.start])
         cand.features.update({
-            "local_terms": evidence.share(local), "head": evidence.head_fit(fig.subject, before if not row else own),
+            "local_terms": evidence.share(local),
+            "head": evidence.head_fit(fig.subject, before if not row else own, text[fig.end:ce].lstrip("“\"")[:12]),
             "qualifiers": evidence.qualifier_share(local, wide), "nearest": near,
             _UNIT_FEATURE.get(question.unit_strength, "unit_unsure"): 1.0 - _unit_fit(fig, question),
             "aspect_mismatch": 1.0 - _aspect_fit(fig, question),
