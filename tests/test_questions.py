@@ -234,3 +234,9 @@ def test_an_annual_mean_is_one_years_figure_and_an_average_annual_growth_is_not(
     one, = [f for f in figures_in("细颗粒物年均浓度30.5微克/立方米") if f.unit == "微克/立方米"]
     many, = figures_in("五年来国内生产总值年均增长7.1%")
     assert not one.span and many.span
+
+
+def test_how_many_years_asks_for_years():
+    from reportqa.qa.question import asked_units
+
+    assert asked_units("After how many years was the tax abolished?", "en") == ("年",)

@@ -152,7 +152,7 @@ EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "even
                "case": "件起例", "household": "户", "item": "项", "batch": "批", "day": "天", "ton": "吨",
                "mu": "亩", "accident": "起", "incident": "起", "visit": ("人次",), "person-time": ("人次",),
                "kilometre": ("公里",), "kilometer": ("公里",), "hectare": ("公顷",), "tonne": "吨",
-               "head": "头", "pig": "头", "hog": "头"}
+               "head": "头", "pig": "头", "hog": "头", "year": ("年",), "month": ("个月",), "hour": ("小时",)}
 PERSON_NOUN_EN = re.compile(r"chiefs|staff|officials|cadres|members|workers|students|teachers|doctors|nurses|farmers"
                             r"|villagers|individuals|mediators|lawyers|officers|volunteers|inspectors|advis[eo]rs")
 # Statistical indicators as bulletins name them in English, for the words the dictionary lacks.
@@ -278,8 +278,9 @@ def _no_possessive(text: str) -> str:
 
 
 def _head_word(noun: str) -> str:
-    words = [w for w in re.findall(r"[a-z]+(?:-[a-z]+)*", noun) if w not in EN_STOPWORDS]
-    return words[-1] if words else ""
+    every = re.findall(r"[a-z]+(?:-[a-z]+)*", noun)
+    words = [w for w in every if w not in EN_STOPWORDS]
+    return words[-1] if words else every[-1] if every else ""  # "how many years": a stopword, and the unit
 
 
 # --- the thing asked about --------------------------------------------------------------------
