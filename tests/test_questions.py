@@ -240,3 +240,11 @@ def test_how_many_years_asks_for_years():
     from reportqa.qa.question import asked_units
 
     assert asked_units("After how many years was the tax abolished?", "en") == ("年",)
+
+
+def test_what_share_of_x_had_reached_y_asks_about_x():
+    from reportqa.qa.question import read
+
+    q = read("What share of coal-fired power units had reached ultra-low emissions after five years?",
+             {"units": ["机组"], "coal": ["煤炭"]}, "en")
+    assert q.aspect == "share" and q.things and q.things[0].heads[0][0] == "units"

@@ -145,7 +145,8 @@ EN_HOW_MUCH = re.compile(r"\bhow much (?:in |of )?(?:the )?([a-z -]+?) (?=(?:did
 EN_DID_MOVE = re.compile(r"\b(?:did|has|have) (?:the )?([a-z -]+?) (?:go up|go down|gone up|gone down|grow|grown|rise|risen"
                          r"|increase[d]?|fall|fallen|decline[d]?|drop(?:ped)?|decrease[d]?)\b")
 EN_WHAT_SHARE = re.compile(r"\bwhat (?:share|proportion|percentage|part) of (?:the )?([a-z -]+?)"
-                           r"(?= (?:in|on|for|at|by|during|did|does|do|was|were|is|are|went|came|from)\b|[?,.;]|$)")
+                           r"(?= (?:in|on|for|at|by|during|did|does|do|was|were|is|are|had|has|have|after|went|came|from)\b"
+                           r"|[?,.;]|$)")
 # The measure words an English count noun is reported in.
 EN_MEASURES = {"time": "次", "session": "场次期", "meeting": "次场", "event": "场次", "activity": "场次",
                "people": "人名", "person": "人名", "participant": "人名", "attendee": "人名", "copy": "份",
