@@ -148,3 +148,31 @@ def test_a_county_its_provinces_report_never_names_is_declined_with_no_citation(
     assert not a.found and "铜鼓县" in a.answer and a.citations == []
     other = province_service.ask("汕头市去年地区生产总值增长多少？")  # not in 江西 at all
     assert not other.found and other.citations == []
+
+
+@pytest.fixture(scope="module")
+def national_service(tmp_path_factory, encoder):
+    """Two national speeches in our own words: the 2032 one reviews 2031; the 2031 one plans 2031 and
+    names the year's words more often than the review does."""
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path_factory.mktemp("national") / "corpus"
+    corpus.mkdir()
+    (corpus / "china-2031-government-work-report.txt").write_text(
+        "2031年国务院政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，城镇新增就业1200万人。\n\n"
+        "二、2031年工作总体部署\n\n2031年城镇新增就业目标是1100万人以上，城镇新增就业要稳定，城镇新增就业重点群体要保障。\n",
+        encoding="utf-8")
+    (corpus / "china-2032-government-work-report.txt").write_text(
+        "2032年国务院政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，经济运行总体平稳。城镇新增就业1255万人，"
+        "调查失业率5.1%。\n\n二、2032年工作总体部署\n\n今年城镇新增就业目标是1150万人左右。\n", encoding="utf-8")
+    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("national-index")),
+                     encoder=encoder)
+
+
+def test_a_years_result_comes_from_the_report_reviewing_it_not_the_one_planning_it(national_service):
+    a = national_service.ask("2031年全国城镇新增就业多少人？")
+    assert a.found and "1255万人" in a.answer, a.answer
+    assert a.citations[0].doc == "china-2032-government-work-report"
+    en = national_service.ask("How many new urban jobs were created in 2031?")
+    assert en.found and "1255" in en.answer and en.citations[0].doc == "china-2032-government-work-report", en.answer

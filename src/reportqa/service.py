@@ -100,11 +100,9 @@ class QAService:
         if not scoped.docs:  # a place or year no loaded report covers: say so, cite nothing
             return Answer(question=q, found=False, answer=scoped.message, citations=[], lang=lang, qtype=qtype,
                           latency_ms=(time.perf_counter() - t0) * 1000, id=id)
-        if scoped.within:  # a place below the reports' own: their passages naming it, or a decline
-            scoped.naming = self.index.naming(scoped.docs, scoped.within)
-            if not scoped.naming.any():
-                return Answer(question=q, found=False, answer=NOT_FOUND_PLACE[lang].format(place=scoped.within[0]),
-                              citations=[], lang=lang, qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
+        if scoped.within and not self._naming(scoped).any():  # a place below the reports' own, never named
+            return Answer(question=q, found=False, answer=NOT_FOUND_PLACE[lang].format(place=scoped.within[0]),
+                          citations=[], lang=lang, qtype=qtype, latency_ms=(time.perf_counter() - t0) * 1000, id=id)
         query, question_read, hits = self.search(q, lang, qtype, previous, scoped)
         tracked = self.target_met(q, lang, query, scoped) if qtype == "yesno" and MET_ASKED.search(q) else None
         if tracked is not None:  # "2017年的增长目标完成了吗": the tracker's target, its result, both cited
@@ -188,8 +186,8 @@ class QAService:
         and the passages speaking of its years (in the mode asked, when some do)."""
         index = self.index
         mask = index.chunk_mask(scoped.docs) if len(scoped.docs) < len(index.doc_ids) else None
-        if scoped.naming is not None:
-            mask = scoped.naming if mask is None else mask & scoped.naming
+        if scoped.within:  # a place below the reports' own (定日县 in 西藏's report): their passages naming it
+            mask = self._naming(scoped) if mask is None else mask & self._naming(scoped)
         year_applies = False
         if scoped.years:  # "2024年…" is not answered from the section about 2025's plans
             within = True if mask is None else mask
@@ -221,6 +219,12 @@ class QAService:
             hits = self._with_own_report(query, hits, scoped, mask)
         question_read = read(query.text, query.translations or index.translations, lang, qtype)
         return query, question_read, hits
+
+    def _naming(self, scoped):
+        """The passages of the scoped reports naming the place the question asks below them (once per question)."""
+        if scoped.naming is None:
+            scoped.naming = self.index.naming(scoped.docs, scoped.within)
+        return scoped.naming
 
     def _with_own_report(self, query, hits, scoped, mask):
         """A year's own report among the passages read: the report reviewing the asked year (planning it,

@@ -66,7 +66,7 @@ class Scoped:
     mode: str = ""  # the passages' mode the years are asked in: review, plan or "" (either)
     named_report: bool = False  # the question names the report ("the 2018 report"), not a year of events
     within: list[str] = field(default_factory=list)  # a place below the reports' own: only passages naming it
-    naming: object = None  # those passages, as a mask over all passages (set by the service)
+    naming: object = None  # those passages, a boolean array over all passages (QAService._naming fills it)
 
 
 class Scoper:
