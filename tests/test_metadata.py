@@ -207,3 +207,27 @@ def test_a_speech_without_a_dateline_takes_its_occasion_from_its_opening():
             "一、过去五年工作回顾\n\n五年来，国内生产总值年均增长5%。\n")
     m = parse_document(text, doc_id="china-2031").metadata
     assert m["subtitle"] == "在第二十届全国人民代表大会第一次会议上"
+
+
+@pytest.mark.parametrize("name,text,place,short", [
+    # a dateline split over two lines, the title saying only 政府工作报告: the place of the congress
+    ("a.txt", "政府工作报告\n——2023年1月12日在广东省第十四届\n人民代表大会第一次会议上\n广东省省长 王伟中\n各位代表：\n",
+     "广东省", "广东"),
+    # the speaker's office after the government's name is not a place ("人民政府省")
+    ("b.txt", "政府工作报告\n——2023年1月11日在河北省第十四届人民代表大会第一次会议上\n河北省人民政府省长 王正谱\n各位代表：\n",
+     "河北省", "河北"),
+    # a division's whole name, not the first suffix it contains (滁州市, not 滁州 read as a 州)
+    ("c.txt", "滁州市2024年国民经济和社会发展统计公报\n滁州市统计局\n", "滁州市", "滁州"),
+    # a title naming no place the table knows: the file's name says it
+    ("2021年济源市国民经济和社会发展统计公报.txt", "2021年济源国民经济和社会发展统计公报\n发布机构：发展改革和统计局\n",
+     "济源市", "济源"),
+    # a zone goes by its city's name too
+    ("d.txt", "2019年济源示范区国民经济和社会发展统计公报\n济源产城融合示范区发展改革和统计局\n", "济源示范区", "济源"),
+])
+def test_a_reports_place_is_read_from_its_dateline_byline_or_file_name_however_the_copy_writes_them(
+        tmp_path, name, text, place, short):
+    path = tmp_path / name
+    path.write_text(text + "\n一、2024年工作回顾\n\n全年地区生产总值增长5%。\n", encoding="utf-8")
+    m = load_document(path).meta
+    assert (m.place, m.short) == (place, short)
+    assert short in m.names()

@@ -226,9 +226,17 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     body_from = 1
 
     # Header: metadata lines and repeated title lines, up to the addressee line ("县委、县政府:").
+    joined = -1  # a dateline's second line, read with its first
     for i, (s, e) in enumerate(paras[1:12], start=1):
+        if i == joined:
+            continue
         line = norm[s:e]
         dateline = _dateline(line)
+        if not dateline and i + 1 < len(paras) and "会议" not in line:
+            # "——2023年1月12日在广东省第十四届" / "人民代表大会第一次会议上": one dateline on two lines
+            dateline = _dateline(line + norm[paras[i + 1][0]:paras[i + 1][1]])
+            joined = i + 1 if dateline else -1
+            i += 1 if dateline else 0
         if dateline:
             for key, value in dateline.items():
                 metadata.setdefault(key, value)
@@ -404,6 +412,7 @@ NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|�
 GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
 DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
 TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
+CONGRESS_OF = re.compile(r"在([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]+届")  # the place whose congress heard it
 NATIONAL = re.compile(r"国务院|全国人民代表大会")  # how a national report names its author or its congress
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year anywhere: in a question, a heading, a passage
 YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年|－|-|—)?")
@@ -507,14 +516,19 @@ def short_place(place: str) -> str:
 def place_chain(text: str) -> tuple[list[str], str]:
     """The places a name opens with, highest first ("浚县小河镇人民政府" -> [浚县, 小河镇]),
     and what follows them ("人民政府")."""
+    from .places import divisions
+
     text = TITLE_LEAD.sub("", _compact(text))
     chain, pos = [], 0
-    while True:
+    while not GOVERNMENT.match(text[pos:]):  # "河北省人民政府省长": the body is no place
+        # a division's whole name first (滁州市, not 滁州 read as a 州), else the shortest that ends like one
+        known = next((text[pos:pos + n] for n in range(8, 1, -1) if text[pos:pos + n] in divisions()), None)
         m = PLACE_AT.match(text, pos)
-        if not m or NOT_PLACES.search(m.group(0)):
+        name = known or (m.group(0) if m else None)
+        if not name or NOT_PLACES.search(name):
             break
-        chain.append(m.group(0))
-        pos = m.end()
+        chain.append(name)
+        pos += len(name)
     return chain, text[pos:]
 
 
@@ -528,8 +542,11 @@ def describe(doc: Document) -> DocMeta:
     from . import periods, places
 
     md = doc.metadata
+    congress = CONGRESS_OF.search(_compact(md.get("subtitle", "")))  # "在广东省第十四届人民代表大会…"
+    stem = Path(doc.path).stem if doc.path else ""  # "2023年广东省政府工作报告.txt": how its keeper named it
     chain, rest = [], ""
-    for source in (doc.title, md.get("issuer", ""), md.get("byline", ""), md.get("source", "")):
+    for source in (doc.title, md.get("issuer", ""), md.get("byline", ""), md.get("source", ""),
+                   congress.group(1) if congress else ""):
         chain, rest = place_chain(source)
         if chain:
             break
@@ -537,11 +554,17 @@ def describe(doc: Document) -> DocMeta:
     heading = " ".join(md.get(k, "") for k in ("title", "subtitle", "byline", "issuer", "source"))
     if not place and NATIONAL.search(heading):
         place = places.NATIONAL  # 国务院政府工作报告, "在第十二届全国人民代表大会第五次会议上"
-    if not place:  # "2025年宁夏政府工作报告": a province or city named without its suffix
-        named = [places.division(n) for n in places.known_mentions(TITLE_LEAD.sub("", doc.title))]
+    for source in (doc.title, stem) if not place else ():
+        # "2025年宁夏政府工作报告": a province or city named without its suffix; else the file's name
+        named = [places.division(n) for n in places.known_mentions(TITLE_LEAD.sub("", source))]
         named = [d for d in named if d is not None]
         if named:
             place = min(named, key=lambda d: len(d.code)).name
+            break
+        chain, rest = place_chain(source) if source == stem else ([], "")
+        if chain:
+            place = chain[-1]
+            break
     division = places.division(place) if place and place != places.NATIONAL else None
     level = ""
     if place == places.NATIONAL:

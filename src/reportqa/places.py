@@ -87,7 +87,12 @@ def _by_short() -> dict[str, Division]:
 
 
 def short_name(name: str) -> str:
-    """宁夏回族自治区 -> 宁夏, 万载县 -> 万载, 小河镇 -> 小河; a one-character name keeps its suffix (浚县)."""
+    """宁夏回族自治区 -> 宁夏, 万载县 -> 万载, 小河镇 -> 小河, 济源示范区 -> 济源; a one-character name keeps
+    its suffix (浚县)."""
+    if name.endswith("区") and name not in divisions():  # 济源示范区, 滨海高新区: a zone goes by its city
+        city = next((name[:n] for n in (3, 2) if len(name) > n + 1 and division(name[:n]) is not None), "")
+        if city:
+            return short_name(city)
     for suffix in SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
