@@ -231,3 +231,10 @@ def test_a_reports_place_is_read_from_its_dateline_byline_or_file_name_however_t
     m = load_document(path).meta
     assert (m.place, m.short) == (place, short)
     assert short in m.names()
+
+
+def test_a_dateline_led_by_horizontal_bars_is_the_occasion_and_the_next_line_the_speaker():
+    doc = parse_document("2022年保定市政府工作报告\n――2022年1月23日在保定市第十六届人民代表大会第二次会议上\n"
+                         "保定市人民政府市长 闫继红\n各位代表：\n\n一、2021年工作回顾\n\n增长5%。\n", doc_id="bd")
+    assert doc.metadata["subtitle"] == "2022年1月23日在保定市第十六届人民代表大会第二次会议上"
+    assert doc.metadata["byline"] == "保定市人民政府市长闫继红"

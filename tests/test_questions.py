@@ -248,3 +248,9 @@ def test_what_share_of_x_had_reached_y_asks_about_x():
     q = read("What share of coal-fired power units had reached ultra-low emissions after five years?",
              {"units": ["机组"], "coal": ["煤炭"]}, "en")
     assert q.aspect == "share" and q.things and q.things[0].heads[0][0] == "units"
+
+
+def test_an_english_which_question_about_the_reports_delivery_asks_its_header():
+    q = "At which session of the Baoding Municipal People's Congress was the 2022 government work report delivered?"
+    assert read(q, {}, "en", question_type(q, "en")).metadata == ("subtitle",)
+    assert read("Which projects did the report list?", {}, "en", "list").metadata == ()

@@ -191,7 +191,8 @@ def _compact(text: str) -> str:
 # A speech's dateline, with or without its speaker, as real copies write it: "——2025年1月14日在吉林省第十四届人民
 # 代表大会第四次会议上", "2025年1月14日在浙江省…会议上浙江省代省长刘捷作政府工作报告", "----2025年1月15日龚正市长在
 # 上海市…会议的政府工作报告", "…会议上北京市市长 殷勇同志作政府工作报告。"
-DATELINE_LINE = re.compile(r"^[—\-－─]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(.{0,20}?)(在[^。]{2,60}?会议)(?:上|的)?(.{0,40})$")
+DATELINE_LINE = re.compile(r"^[—―\-－─]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(.{0,20}?)(在[^。]{2,60}?会议)(?:上|的)?(.{0,40})$")
+DASHES = ("—", "―", "-", "－", "─")  # how copies lead a dateline: em dash, horizontal bar, hyphen …
 SPEAKER_END = re.compile(r"(?:同志)?(?:作|所作)?(?:的)?(?:政府)?(?:工作)?(?:报告)?[。.]?$")
 
 
@@ -253,10 +254,10 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
             # ("县人民政府县长 贺立川"): the first two repeat what is known, the others are kept.
             compact = _compact(line)
             if compact and compact != metadata["title"] and compact not in metadata["title"]:
-                key = "subtitle" if compact.startswith(("—", "-")) else "byline"
+                key = "subtitle" if compact.startswith(DASHES) else "byline"
                 if key == "byline" and OFFICE_END.search(metadata.get("byline", "")) and len(compact) <= 5:
                     metadata["byline"] += compact  # "国务院总理" on one line, "李克强" on the next
-                metadata.setdefault(key, compact.lstrip("—-"))
+                metadata.setdefault(key, compact.lstrip("".join(DASHES)))
             continue
         else:
             break

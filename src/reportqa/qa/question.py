@@ -847,7 +847,8 @@ def _read(text: str, lang: str, qtype: str, translations) -> Question:
         pass
     q = _Q()
     q.text, q.lang = text, lang
-    metadata = asked_metadata(text) if qtype not in ("list", "why") else ()
+    # "At which session was the report delivered?": an English "which" reads as a list, and may ask the header
+    metadata = asked_metadata(text) if qtype != "why" and (qtype != "list" or lang != "zh") else ()
     plans = bool(PLANS_ASKED.search(text))  # "what did X plan to do" asks for plans, not a plan's title
     title_kinds = (asked_title_kind(text, lang) if not metadata and not plans and qtype in ("name", "fact", "list", "who")
                    else None)
