@@ -238,3 +238,15 @@ def test_a_dateline_led_by_horizontal_bars_is_the_occasion_and_the_next_line_the
                          "保定市人民政府市长 闫继红\n各位代表：\n\n一、2021年工作回顾\n\n增长5%。\n", doc_id="bd")
     assert doc.metadata["subtitle"] == "2022年1月23日在保定市第十六届人民代表大会第二次会议上"
     assert doc.metadata["byline"] == "保定市人民政府市长闫继红"
+
+
+def test_a_heading_that_reviews_one_year_and_plans_the_next_is_read_by_its_words_not_as_plans():
+    from reportqa.periods import section_periods
+
+    text = ("2031年某省政府工作报告\n各位代表：\n\n一、2030年工作回顾和2031年工作的总体要求\n\n"
+            "过去一年，全省生产总值增长了5%，取得了新成绩，比上年提高了两个百分点，已经完成了年度任务，"
+            "粮食产量达到了600亿斤，城镇新增就业完成了50万人。\n\n二、坚定不移扩大内需\n\n"
+            "今年要扩大消费，要稳定投资，拟安排专项资金50亿元，力争社会消费品零售总额增长6%，将新建学校20所。\n")
+    doc = parse_document(text, doc_id="somewhere-2031")
+    assert doc.meta.plans == 2031  # the heading still announces plans
+    assert section_periods(doc)[("一、2030年工作回顾和2031年工作的总体要求",)].mode == "review"

@@ -594,7 +594,7 @@ def describe(doc: Document) -> DocMeta:
             year = limit - 1
         else:
             year = max(counts, key=lambda y: (counts[y], y)) if counts else None
-    has_plans = any(periods.heading_mode(s.title, year) == "plan" for s in doc.root.children)
+    has_plans = any(periods.announces_plans(s.title, year) for s in doc.root.children)
     reviews, plans = periods.report_years(kind, year, delivered, has_plans)
     issuer = md.get("issuer") or md.get("source") or ""
     if not issuer and md.get("byline"):  # "东坡县人民政府县长贺立川": the body before the office
