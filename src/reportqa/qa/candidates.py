@@ -104,9 +104,12 @@ class Evidence:
                 self.latest[m.place] = max(self.latest.get(m.place, 0), m.year)
         lexicon = index.lexicon
         senses = getattr(query, "senses", {}) or {}
-        self.terms = [({a: senses.get(term, {}).get(a, 1.0) for a in alts},
-                       max((lexicon.term_idf(a) for a in alts), default=lexicon.max_idf))
-                      for term, alts in _evidence_terms(query).items() if alts and not YEAR_TERM.match(term)]
+        # a term weighs what its rarest sense does, as surely as that sense is the term's ("now" is hardly 此时)
+        self.terms = []
+        for term, alts in _evidence_terms(query).items():
+            if alts and not YEAR_TERM.match(term):
+                sure = {a: senses.get(term, {}).get(a, 1.0) for a in alts}
+                self.terms.append((sure, max((lexicon.term_idf(a) * sure[a] for a in alts), default=lexicon.max_idf)))
         self.total = sum(w for _, w in self.terms) or 1.0
         self.word_row = {w: i for i, w in enumerate(index.bridge_words)} if not hasattr(index, "_word_row") \
             else index._word_row
