@@ -254,3 +254,15 @@ def test_an_english_which_question_about_the_reports_delivery_asks_its_header():
     q = "At which session of the Baoding Municipal People's Congress was the 2022 government work report delivered?"
     assert read(q, {}, "en", question_type(q, "en")).metadata == ("subtitle",)
     assert read("Which projects did the report list?", {}, "en", "list").metadata == ()
+
+
+@pytest.mark.parametrize("question,mode", [
+    ("今年定下的物价涨幅控制线是多少？", "plan"),
+    ("政府要求把全年物价涨幅压到多少以内？", "plan"),
+    ("全年物价实际上涨了多少？", "result"),
+    ("全年物价涨幅是多少？", ""),
+])
+def test_a_limit_set_for_the_year_is_asked_as_a_target(question, mode):
+    from reportqa.qa.question import asked_mode
+
+    assert asked_mode(question, "zh") == mode

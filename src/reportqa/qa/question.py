@@ -756,7 +756,7 @@ def _shared_tail(a: str, b: str) -> str:
 # result reached ("实际", "增长了多少", "actual"), or unsaid; and whether a figure over several years is
 # asked ("年均", "五年来", "the 13th Five-Year Plan"). Relative years are read against each report.
 PLAN_ASKED_ZH = re.compile(r"目标|预期|计划|打算|力争|争取|(?<![主需重只必])要(?!求)|(?<!即)将(?!近)|拟|准备|安排|部署|定的|设定"
-                           r"|提出|部署|预算")
+                           r"|提出|部署|预算|定下|控制(?:线|在|目标)|压(?:到|至|在)|要求(?:把|将)|以内")
 RESULT_ASKED_ZH = re.compile(r"实际|实现了|完成了|(?:增长|下降|减少|增加|提高|降低|上涨|上升|回落|涨)了")
 # "目标完成了吗", "did X meet its target": whether a target was met is told by the report reviewing the year
 MET_ASKED = re.compile(r"(?:完成|实现|达到|达成|兑现)[了没吗有]|(?:目标|任务)[^,，。?？]{0,6}(?:完成|实现)|\b(?:meet|met|hit|reach(?:ed)?"
