@@ -96,8 +96,9 @@ def test_a_county_named_is_its_own_report_not_its_towns():
     assert scoper.scope("云溪县2022年接待游客多少万人次？", "zh").docs == ["county"]
     assert scoper.scope("How many tourists did Yunxi county receive in 2022?", "en").docs == ["county"]
     assert scoper.scope("青石镇2022年接待游客多少万人次？", "zh").docs == ["town"]
-    # Without a report about the county, a question naming it may use its towns' reports.
-    assert Scoper({"town": town.meta}).scope("云溪县2022年接待游客多少？", "zh").docs == ["town"]
+    # Without a report about the county, a question naming it is declined: the town's figures are another place's.
+    scoped = Scoper({"town": town.meta}).scope("云溪县2022年接待游客多少？", "zh")
+    assert scoped.docs == [] and "云溪县" in scoped.message
 
 
 def test_a_question_naming_no_place_that_several_places_answer_offers_them(multi_service):
@@ -176,3 +177,32 @@ def test_a_years_result_comes_from_the_report_reviewing_it_not_the_one_planning_
     assert a.citations[0].doc == "china-2032-government-work-report"
     en = national_service.ask("How many new urban jobs were created in 2031?")
     assert en.found and "1255" in en.answer and en.citations[0].doc == "china-2032-government-work-report", en.answer
+
+
+@pytest.fixture(scope="module")
+def cities_service(tmp_path_factory, encoder):
+    """Two cities' bulletins (in our own words) of one province, and no report of the province itself."""
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path_factory.mktemp("cities") / "corpus"
+    corpus.mkdir()
+    for city, gdp, rank in (("滁州市", "4034.4", "第4位"), ("阜阳市", "3609.8", "第6位")):
+        (corpus / f"2031年{city}国民经济和社会发展统计公报.txt").write_text(
+            f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n"
+            f"全年全市地区生产总值{gdp}亿元，比上年增长5.8%，居安徽省{rank}。全年粮食总产量500万吨。\n", encoding="utf-8")
+    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("cities-index")),
+                     encoder=encoder)
+
+
+@pytest.mark.parametrize("question", ["安徽2031年地区生产总值是多少？", "What was Anhui's GDP in 2031?",
+                                      "安徽省2031年粮食总产量是多少？"])
+def test_a_province_is_not_answered_with_its_cities_figures(cities_service, question):
+    a = cities_service.ask(question)
+    assert not a.found and a.citations == [], a.answer
+    assert ("安徽" if a.lang == "zh" else "Anhui") in a.answer
+
+
+def test_a_city_below_a_province_named_with_it_is_still_the_citys_report(cities_service):
+    a = cities_service.ask("安徽省滁州市2031年地区生产总值是多少？")
+    assert a.found and "4034.4亿元" in a.answer

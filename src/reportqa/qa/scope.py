@@ -81,8 +81,9 @@ class Scoper:
             d: {y: {"review"} if y == m.reviews else {"plan"} for y in (m.reviews, m.plans) if y}
             for d, m in self.metas.items()}
         spell = (lambda n: spellings.get(n) or pinyin(n)) if spellings is not None else pinyin
-        # A name -> the reports about that place; a higher place (the county a town's signature
-        # names) selects its towns' reports only when no report is about the county itself.
+        # A name -> the reports about that place; and a higher place (the county a town's signature
+        # names, the province of a city) -> the reports of the places below it, so that a question
+        # naming it with no report about it is declined by name, never answered with a part's figures.
         self.zh_names: dict[str, set[str]] = {}
         self.en_names: dict[str, set[str]] = {}
         self.zh_parents: dict[str, set[str]] = {}
@@ -99,6 +100,7 @@ class Scoper:
                 spellings_of = {spell(n) for n in words if len(n) >= 2} | ({meta.pinyin} if words is own else set())
                 for spelling in spellings_of - {""}:
                     spelled.setdefault(spelling.replace(" ", ""), set()).add(doc_id)
+        self._spell = spell
         self.known = set(self.zh_names) | set(self.zh_parents)
         self.spelled = set(self.en_names) | set(self.en_parents)
         self.longest = max((len(n) for n in self.known), default=0)
@@ -123,18 +125,24 @@ class Scoper:
         """The text's substrings as long as a known name can be (look-ups, not a loop over names)."""
         return {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + self.longest) + 1)}
 
-    def named_places(self, text: str) -> tuple[set[str], list[str]]:
-        """(reports of the known places the text names, names of places no report is about)."""
+    def named_places(self, text: str) -> tuple[set[str], list[str], list[str]]:
+        """(reports of the known places the text names, names of places no report is about, the names of
+        the places above the reports' own it names: 安徽 for the bulletins of its cities)."""
         words = re.findall(r"[a-z]+", re.sub(r"'s\b", "", text.lower()))
         words += [a + b for a, b in zip(words, words[1:])]  # "Xiao he" spells xiaohe, "Inner Mongolia" innermongolia
         docs: set[str] = set()
+        above: list[str] = []
         parts = self._substrings(text)
         for zh, en in ((self.zh_names, self.en_names), (self.zh_parents, self.en_parents)):
             for name in parts & zh.keys():
                 if len(name) >= 2 or _alone(name, text):  # 粤 names Guangdong only as a word of its own
                     docs |= zh[name]
+                    above += [name] if zh is self.zh_parents else []
             for word in set(words) & en.keys():
                 docs |= en[word]
+                if en is self.en_parents:  # "Anhui" is 安徽 in the reports' words
+                    above += [n for d in en[word] for p in self.metas[d].parents for n in (p, _short(p))
+                                   if self._spell(n).replace(" ", "") == word]
             if docs:
                 break  # the place itself named: its towns' reports are not about it
         unknown = [p for p in _zh_place_mentions(text) + divisions.known_mentions(text)
@@ -153,7 +161,7 @@ class Scoper:
                         if spelling in words and spelling not in self.spelled and name not in unknown]
         if not docs and not unknown and self.national and _names_nation(text):
             docs = set(self.national)
-        return docs, unknown
+        return docs, unknown, sorted(dict.fromkeys(above), key=len, reverse=True)  # 云溪县 before 云溪
 
     def scope(self, question: str, lang: str, explicit: Scope | None = None, context: str = "") -> Scoped:
         """The reports that may answer `question`, and the years and mode its passages must speak of;
@@ -185,14 +193,18 @@ class Scoper:
         allowed = [d for d in self.metas if self._matches(d, explicit)]
         if not allowed:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()))
-        docs, unknown = self.named_places(question)
+        docs, unknown, above = self.named_places(question)
         # A follow-up that names neither place nor year ("那调解成功率呢？") keeps the earlier ones.
         dated = context if context and not (docs or unknown or YEAR.search(question)
                                               or relative_year(question, lang)) else question
         if not docs and not unknown and context:
-            docs, unknown = self.named_places(context)
+            docs, unknown, above = self.named_places(context)
             if unknown and explicit.place:  # an earlier off-scope question does not hold the pin hostage
-                docs, unknown = set(), []
+                docs, unknown, above = set(), [], []
+        if above:  # 安徽 when only its cities' bulletins are loaded, a county with only its towns' reports:
+            # no report is about it, and its parts' figures are other places' (a city's GDP is not its province's)
+            return Scoped([], NOT_FOUND_PLACE[lang].format(place=above[0] if lang == "zh" else
+                                                           divisions.english_name(above[0])))
         within: list[str] = []
         if unknown and not docs:
             docs, within = self._reports_above(unknown)
