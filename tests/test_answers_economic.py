@@ -139,3 +139,12 @@ def test_gdp_written_in_latin_letters_inside_a_chinese_question_searches_the_rep
     assert "生产总值" in query.terms["gdp"]
     a = bulletin.ask(q)
     assert a.found and a.answer.startswith("218.36亿元"), a.answer
+
+
+def test_a_number_whose_digits_a_copy_spaced_out_is_one_figure():
+    from reportqa.qa.facts import value_of
+
+    text = "粮食总产量稳定在4 9 2 5 0 万吨，比上年增长1.5%。"
+    figs = [f.text for f in figures_in(text, clauses(text))]
+    assert figs[0] == "49250 万吨" and value_of(figs[0]) == 492500000
+    assert [f.text for f in figures_in("第1 2 项指标增长8.5%。", clauses("第1 2 项指标增长8.5%。"))][-1] == "8.5%"

@@ -35,7 +35,8 @@ UNIT_CLASSES = [("rate", RATE_UNITS + ("‰",)), ("money", MONEY_UNITS), ("peopl
                 ("duration", DURATIONS)]
 UNIT = (rf"%|‰|万亿元|亿美元|万美元|美元|万元|亿元|元|人次|场次|件次|个百分点|{'|'.join(SIZE_UNITS)}|个月|小时|年(?![度级])"
         rf"|[{MEASURES}位]")
-NUMBER = rf"\d[\d,]*(?:\.\d+)?|[{CN_NUM}]{{1,6}}"
+# (a copy that spaced a number's digits out, "4 9 2 5 0 万吨", still writes one number)
+NUMBER = rf"(?<![\d.])\d(?: \d){{2,}}(?![\d.])|\d[\d,]*(?:\.\d+)?|[{CN_NUM}]{{1,6}}"
 QUANTITY = re.compile(
     rf"(?:(?P<fraction>[{CN_NUM}]{{1,3}}分之[{CN_NUM}]{{1,3}}|百分之[{CN_NUM}点]{{1,8}})"
     rf"|(?P<num>{NUMBER})\s*(?P<scale>万亿|亿|万|千|百)?(?P<more>余|多)?\s*(?P<unit>{UNIT})?)"
@@ -174,7 +175,7 @@ def _figures_in(text: str, parts: list[tuple[int, int]]) -> list[Figure]:
             pos = m.end()
             unit = m.group("unit") or ("%" if (m.group("fraction") or "").startswith("百分之") else "")
             bound = BOUNDS.get(m.group("bound") or "", "")
-            fact = m.group(0).strip()
+            fact = re.sub(r"(?<=\d) (?=\d)", "", m.group(0).strip())  # "4 9 2 5 0 万吨" reads 49250万吨
             prev = out[-1] if out else None
             if prev is not None and prev.clause == ci and PAIRING.match(before):
                 out.append(replace(prev, text=fact, start=m.start(), end=m.end(), unit=unit, bound=bound or prev.bound))
@@ -302,10 +303,10 @@ def _names_in(text: str) -> tuple[str, ...]:
 
 def value_of(fact: str) -> Decimal | None:
     """'1.3万平方米' -> 13000, '97%以上' -> 97, '三分之一' -> 33.33…: a figure's number."""
-    m = re.match(r"\s*([\d,.]+)\s*(万亿|万|亿|千|百)?", fact)
+    m = re.match(r"\s*(\d(?: \d){2,}(?![\d.])|[\d,.]+)\s*(万亿|万|亿|千|百)?", fact)
     if m:
         try:
-            return Decimal(m.group(1).replace(",", "")) * SCALES.get(m.group(2), Decimal(1))
+            return Decimal(re.sub(r"[, ]", "", m.group(1))) * SCALES.get(m.group(2), Decimal(1))
         except InvalidOperation:
             return None
     try:
