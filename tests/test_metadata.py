@@ -216,6 +216,9 @@ def test_a_speech_without_a_dateline_takes_its_occasion_from_its_opening():
     # the speaker's office after the government's name is not a place ("人民政府省")
     ("b.txt", "政府工作报告\n——2023年1月11日在河北省第十四届人民代表大会第一次会议上\n河北省人民政府省长 王正谱\n各位代表：\n",
      "河北省", "河北"),
+    # an acting governor's office is no place either ("代省")
+    ("e.txt", "政府工作报告\n——2022年1月20日在广东省第十三届\n人民代表大会第五次会议上\n广东省代省长 王伟中\n各位代表：\n",
+     "广东省", "广东"),
     # a division's whole name, not the first suffix it contains (滁州市, not 滁州 read as a 州)
     ("c.txt", "滁州市2024年国民经济和社会发展统计公报\n滁州市统计局\n", "滁州市", "滁州"),
     # a title naming no place the table knows: the file's name says it

@@ -196,6 +196,7 @@ DASHES = ("—", "―", "-", "－", "─")  # how copies lead a dateline: em das
 SPEAKER_END = re.compile(r"(?:同志)?(?:作|所作)?(?:的)?(?:政府)?(?:工作)?(?:报告)?[。.]?$")
 
 
+OFFICE_START = re.compile(r"^(?:代|副|常务副)?(?:总理|省长|市长|县长|区长|镇长|乡长|主席|州长|旗长|盟长)")
 OFFICE_END = re.compile(r"(?:总理|省长|市长|县长|区长|镇长|乡长|主席|州长|旗长)$")
 
 
@@ -521,7 +522,8 @@ def place_chain(text: str) -> tuple[list[str], str]:
 
     text = TITLE_LEAD.sub("", _compact(text))
     chain, pos = [], 0
-    while not GOVERNMENT.match(text[pos:]):  # "河北省人民政府省长": the body is no place
+    while not GOVERNMENT.match(text[pos:]) and not OFFICE_START.match(text[pos:]):
+        # "河北省人民政府省长", "广东省代省长": the body and the office are no place
         # a division's whole name first (滁州市, not 滁州 read as a 州), else the shortest that ends like one
         known = next((text[pos:pos + n] for n in range(8, 1, -1) if text[pos:pos + n] in divisions()), None)
         m = PLACE_AT.match(text, pos)
