@@ -79,6 +79,10 @@ def test_a_bad_sidecar_is_a_clear_error(tmp_path):
     ("2025年北京市政府工作报告", "各位代表：", "北京市", "省", "北京", "Beijing"),  # a municipality is a province
     ("2025年内蒙古自治区政府工作报告", "各位代表：", "内蒙古自治区", "省", "内蒙古", "Inner Mongolia region"),
     ("2023年万载县国民经济和社会发展统计公报", "江西省宜春市万载县统计局", "万载县", "县", "万载", "Wanzai county"),
+    # an autonomous prefecture goes by its name without its nationalities
+    ("2024年黔东南苗族侗族自治州政府工作报告", "各位代表：", "黔东南苗族侗族自治州", "市", "黔东南", "Qiandongnan prefecture"),
+    # a bulletin the province's statistics bureau issued is the province's, not a department's
+    ("2031年全省国民经济和社会发展统计公报", "江西省统计局", "江西省", "省", "江西", "Jiangxi province"),
 ])
 def test_real_places_have_their_level_short_name_and_english_name(title, head, place, level, short, english):
     from reportqa.corpus import parse_document

@@ -206,3 +206,17 @@ def test_a_province_is_not_answered_with_its_cities_figures(cities_service, ques
 def test_a_city_below_a_province_named_with_it_is_still_the_citys_report(cities_service):
     a = cities_service.ask("安徽省滁州市2031年地区生产总值是多少？")
     assert a.found and "4034.4亿元" in a.answer
+
+
+def test_a_prefecture_named_by_its_short_form_is_found_in_its_provinces_report(tmp_path, encoder):
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2031年贵州省政府工作报告.txt").write_text(
+        "2031年贵州省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，全省地区生产总值增长5.1%。"
+        "黔东南州举办村超足球赛事，吸引游客1200万人次。\n", encoding="utf-8")
+    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+    a = svc.ask("黔东南州去年村超吸引游客多少万人次？")
+    assert a.found and "1200万人次" in a.answer, a.answer

@@ -575,9 +575,9 @@ def describe(doc: Document) -> DocMeta:
     elif place:
         level = "省" if division is not None and division.level == "省" else \
             next((LEVELS[s] for s in PLACE_SUFFIXES if place.endswith(s)), division.level if division else "")
-        if not GOVERNMENT.match(rest) and DEPARTMENT.match(rest):
-            level = "部门"  # 东坡县司法局: a department's report about its county
     kind = next((name for name, pattern in KINDS if pattern.search(doc.title)), "")
+    if place and place != places.NATIONAL and kind != "统计公报" and not GOVERNMENT.match(rest) and DEPARTMENT.match(rest):
+        level = "部门"  # 东坡县司法局: a department's report about its county (a bulletin is its place's, whoever issued it)
     delivered = periods.delivered_year(kind, doc.title, md)
     title_years = [int(y) for y in YEAR_IN.findall(doc.title)]
     issued = iso_date(md.get("published", "")) or iso_date(md.get("signed", "")) or iso_date(md.get("subtitle", ""))

@@ -37,7 +37,7 @@ ABBREVIATIONS = {"11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙"
 EXONYMS = {"陕西": "shaanxi", "内蒙古": "inner mongolia", "西藏": "tibet", "香港": "hong kong", "澳门": "macao"}
 LEVEL_OF_CODE = {2: "省", 4: "市", 6: "县"}  # significant digits of a code -> level
 LEVELS_EN = {"国家": "", "省": "province", "市": "city", "县": "county", "区": "district", "镇": "town",
-             "乡": "township", "街道": "subdistrict", "部门": "department"}
+             "乡": "township", "街道": "subdistrict", "部门": "department", "州": "prefecture", "盟": "league"}
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,19 @@ def _by_short() -> dict[str, Division]:
     return out
 
 
+# China's 55 minority nationalities, as autonomous divisions name them (黔东南苗族侗族自治州 -> 黔东南).
+NATIONALITIES = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+                 "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 "
+                 "京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺").split()
+AUTONOMOUS = re.compile(rf"(?:(?:{'|'.join(sorted(NATIONALITIES, key=len, reverse=True))})族)+自治(?:区|州|县|旗)$")
+
+
 def short_name(name: str) -> str:
     """宁夏回族自治区 -> 宁夏, 万载县 -> 万载, 小河镇 -> 小河, 济源示范区 -> 济源; a one-character name keeps
     its suffix (浚县)."""
+    bare = AUTONOMOUS.sub("", name)
+    if bare != name and len(bare) >= 2:
+        return bare  # 恩施土家族苗族自治州 -> 恩施
     if name.endswith("区") and name not in divisions():  # 济源示范区, 滨海高新区: a zone goes by its city
         city = next((name[:n] for n in (3, 2) if len(name) > n + 1 and division(name[:n]) is not None), "")
         if city:
@@ -101,7 +111,10 @@ def short_name(name: str) -> str:
 
 def division(name: str) -> Division | None:
     """The division a name is (江西省, 江西, 万载县), or None (a town, or not a place)."""
-    return divisions().get(name) or _by_short().get(name)
+    found = divisions().get(name) or _by_short().get(name)
+    if found is None and name.endswith(("州", "盟")):  # 黔东南州 for 黔东南苗族侗族自治州
+        found = _by_short().get(short_name(name))
+    return found
 
 
 def parents(d: Division) -> list[str]:
@@ -155,7 +168,7 @@ def english_name(place: str, spelling: str = "") -> str:
     d = division(place)
     if d is not None and d.level == "省":
         return spelled if place.endswith(("市", "特别行政区")) else f"{spelled} {'region' if '自治区' in place else 'province'}"
-    level = next((LEVELS_EN[s] for s in ("街道", "镇", "乡", "县", "区", "市") if place.endswith(s)), "")
+    level = next((LEVELS_EN[s] for s in ("街道", "镇", "乡", "县", "区", "市", "州", "盟") if place.endswith(s)), "")
     return f"{spelled} {level}".strip()
 
 
