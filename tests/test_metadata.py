@@ -257,3 +257,14 @@ def test_a_heading_that_reviews_one_year_and_plans_the_next_is_read_by_its_words
     doc = parse_document(text, doc_id="somewhere-2031")
     assert doc.meta.plans == 2031  # the heading still announces plans
     assert section_periods(doc)[("一、2030年工作回顾和2031年工作的总体要求",)].mode == "review"
+
+
+def test_a_speeches_section_whose_words_lean_to_plans_is_plans_though_it_reviews_as_it_goes():
+    from reportqa.periods import section_periods
+
+    text = ("2031年某省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，全省生产总值增长了5%，取得了新成绩，"
+            "比上年提高了两个百分点，已经完成了年度任务。\n\n二、牢记使命，奋勇争先\n\n"
+            "我们已经取得成绩，积累了经验。今年要扩大消费，要稳定投资，拟安排专项资金50亿元，"
+            "力争社会消费品零售总额增长6%，将新建学校20所。\n")
+    doc = parse_document(text, doc_id="somewhere-2031")
+    assert section_periods(doc)[("二、牢记使命，奋勇争先",)].mode == "plan"

@@ -137,14 +137,15 @@ PLAN_CUES = re.compile(r"今年|明年|(?<![重主需只必紧纲摘])要(?![求
 REVIEW_CUES = re.compile(r"(?<![为除])了(?!解)|去年|过去|已经|取得|比上年|同比|一年来")
 CUE_RATIO = 3.0  # how many times more often a section's words must plan than review (or the reverse) to say so
 CUE_MIN = 5  # and how many such words at least
+CUE_LEAN = 1.5  # a section whose heading says nothing and whose words are not clear: what they lean to
 
 
-def text_mode(text: str) -> str:
-    """'plan' or 'review' when a text's words clearly do one of the two, else ''."""
+def text_mode(text: str, ratio: float = CUE_RATIO) -> str:
+    """'plan' or 'review' when a text's words clearly (`ratio` times more often) do one of the two, else ''."""
     plan, review = len(PLAN_CUES.findall(text)), len(REVIEW_CUES.findall(text))
-    if plan >= CUE_MIN and plan >= CUE_RATIO * review:
+    if plan >= CUE_MIN and plan >= ratio * review:
         return "plan"
-    if review >= CUE_MIN and review >= CUE_RATIO * plan:
+    if review >= CUE_MIN and review >= ratio * plan:
         return "review"
     return ""
 
@@ -169,7 +170,9 @@ def section_periods(doc) -> dict[tuple[str, ...], Period]:
         opening = top.title == "前言" and meta.kind not in SPEECH_KINDS  # "2024年，在县委的领导下…"
         if not mode and (top.title not in ("前言", "结语") or opening) and not NEUTRAL_HEADING.search(top.title):
             speech = meta.kind in SPEECH_KINDS and top.title not in ("前言", "结语")  # a speech's headings often say neither
-            mode = (text_mode(doc.norm[top.start:top.end]) if speech else "") or previous
+            words = doc.norm[top.start:top.end]
+            # its words, clearly; else what they lean to (a plan section reviewing as it goes); else the last section's
+            mode = (text_mode(words) or text_mode(words, CUE_LEAN) if speech else "") or previous
         previous = mode or previous
         years = heading_span(top.title, reviews, plans, mode)
         named = frozenset(int(y) for y in YEAR.findall(top.title))
