@@ -267,4 +267,4 @@ def test_a_speeches_section_whose_words_lean_to_plans_is_plans_though_it_reviews
             "我们已经取得成绩，积累了经验。今年要扩大消费，要稳定投资，拟安排专项资金50亿元，"
             "力争社会消费品零售总额增长6%，将新建学校20所。\n")
     doc = parse_document(text, doc_id="somewhere-2031")
-    assert section_periods(doc)[("二、牢记使命，奋勇争先",)].mode == "plan"
+    assert section_periods(doc)[("二、牢记使命,奋勇争先",)].mode == "plan"  # (titles are normalised)
