@@ -161,6 +161,8 @@ class QAService:
         if said(best["indicator"] + best["text"]) < TARGET_EVIDENCE:
             return None
         outcome = best.get("outcome")
+        if best["status"] not in ("met", "not_met"):
+            return None  # the tracker found no result to measure it by: the reader may find one said in words
         order, quotes = [], {}
         # the result is the answer and leads; the target it is measured against comes second
         for doc, start, end, quote in ([(outcome["doc"], outcome["start"], outcome["end"], outcome["quote"])]
