@@ -33,6 +33,7 @@ from .facts import (BREAKDOWN, DATE, PER_CAPITA_TEXT, QUOTED, TITLE, Figure, cel
 from .question import INDICATORS_EN, MEASURE_CLASSES, PLACE_WORDS_EN, Question
 
 PASSAGES = 6  # passages whose sentences give candidates
+LOCAL_SENSE = 0.7  # how near the encoder must put a passage's word to an English term to stand for it
 QUOTE_CHARS = 100  # longest quote; the lead and citation mark fit in the remaining budget
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
 CAUSE_HEADING = re.compile(r"问题|不足|原因|困难|短板|差距|薄弱|挑战")
@@ -105,11 +106,12 @@ class Evidence:
         lexicon = index.lexicon
         senses = getattr(query, "senses", {}) or {}
         # a term weighs what its rarest sense does, as surely as that sense is the term's ("now" is hardly 此时)
-        self.terms = []
+        self.terms, self.term_names = [], []
         for term, alts in _evidence_terms(query).items():
             if alts and not YEAR_TERM.match(term):
                 sure = {a: senses.get(term, {}).get(a, 1.0) for a in alts}
                 self.terms.append((sure, max((lexicon.term_idf(a) * sure[a] for a in alts), default=lexicon.max_idf)))
+                self.term_names.append(term)
         self.total = sum(w for _, w in self.terms) or 1.0
         self.word_row = {w: i for i, w in enumerate(index.bridge_words)} if not hasattr(index, "_word_row") \
             else index._word_row
@@ -118,6 +120,24 @@ class Evidence:
         self.head = thing.heads[0] if thing and thing.heads else None
         self.qualifiers = list(thing.modifiers) + list(thing.heads[1:]) if thing else []
         self.head_vectors = self._vectors(self.head[1] if self.head else [])
+
+    def local_senses(self, texts: list[str]) -> None:
+        """An English term's senses among the words of the passages read: the words the encoder puts near
+        it ("networked" -> 组网, "orbit" -> 在轨), which a dictionary gives only out of context."""
+        vectors = getattr(self.query, "word_vectors", {}) or {}
+        if not vectors or self.index.bridge_vectors is None:
+            return
+        words = sorted({w for t in texts for w in words_of(t) if w in self.word_row})
+        if not words:
+            return
+        local = np.asarray(self.index.bridge_vectors[[self.word_row[w] for w in words]], dtype=np.float32)
+        for (sure, _), term in zip(self.terms, self.term_names):
+            if term not in vectors:
+                continue
+            sims = local @ np.asarray(vectors[term], dtype=np.float32)
+            for w, sim in zip(words, sims):
+                if sim >= LOCAL_SENSE and sim > sure.get(w, 0.0):
+                    sure[w] = float(sim)
 
     def _vectors(self, words: list[str]) -> np.ndarray | None:
         rows = [self.word_row[w] for w in words if w in self.word_row]
@@ -198,6 +218,7 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
     index, question, query = evidence.index, evidence.question, evidence.query
     out: list[Candidate] = []
     best_score = hits[0].score if hits else 0.0
+    evidence.local_senses([index.chunks[h.chunk_id].text for h in hits[:passages]])
     for rank, hit in enumerate(hits[:passages]):
         chunk = index.chunks[hit.chunk_id]
         ids = list(index.sentence_range(hit.chunk_id))

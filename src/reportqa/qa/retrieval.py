@@ -59,6 +59,8 @@ class Query:
     translations: Mapping[str, list[str]] = field(default_factory=dict)  # English word -> corpus words
     # English terms: how near each corpus word standing for the term is to it (0..1; Chinese terms: 1)
     senses: dict[str, dict[str, float]] = field(default_factory=dict)
+    # English words: their vectors (the encoder's), to find their senses among a passage's own words
+    word_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def scope(self) -> np.ndarray | None:
@@ -134,7 +136,8 @@ class Retriever:
                 terms[run] = [run]
                 senses.setdefault(run, {})[run] = 1.0
         terms = {t: alts for t, alts in terms.items() if not alts or not set(alts) <= self.context_terms}
-        return Query(question, lang, vectors[0], terms, translations=translations, senses=senses)
+        return Query(question, lang, vectors[0], terms, translations=translations, senses=senses,
+                     word_vectors=dict(zip(unknown, vectors[1:])) if lang != "zh" else {})
 
     def senses(self, words: list[str], encoded_words: list[str], encoded, translations,
                proper: set[str]) -> tuple[dict[str, list[str]], dict[str, dict[str, float]]]:
