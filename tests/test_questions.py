@@ -18,6 +18,7 @@ from reportqa.qa.question import (MONEY_UNITS, asked_aspect, asked_metadata, ask
     ("Which platforms will be used?", "en", "list"),
     ("What is the name of the mayor?", "en", "name"),
     ("When was the report signed?", "en", "when"),
+    ("What overall labour productivity target has the province set for 2031?", "en", "quantity"),  # a target's figure
 ])
 def test_question_type(question, lang, qtype):
     assert question_type(question, lang) == qtype

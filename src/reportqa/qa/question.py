@@ -42,7 +42,8 @@ QTYPE_PATTERNS_EN = [
                             r"|revenue|income|output|spending|expenditure|investment|amount|area|share|sales|turnover"
                             r"|throughput|concentration|volume|capacity|mileage|length|production|consumption|emissions?"
                             r"|coverage|density|yield|wages?|salary|prices?"
-                            r"|deposits?|loans?|exports?|imports?|value added|profits?)\b", re.I)),
+                            r"|deposits?|loans?|exports?|imports?|value added|profits?)\b"
+                            r"|\bwhat (?:[\w-]+ ){0,5}?targets?\b", re.I)),  # "what … target did X set": a figure
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhich (body|department|office|person|people|mayor|governor|premier"
                        r"|chair(?:man|woman)?|official|leader)\b", re.I)),
     ("list", re.compile(r"\bwhich\b|\bwhat are\b|\blist\b|\bwhat kinds?\b|\bwhat types?\b"
