@@ -36,6 +36,7 @@ PASSAGES = 6  # passages whose sentences give candidates
 LOCAL_SENSE = 0.7  # how near the encoder must put a passage's word to an English term to stand for it
 QUOTE_CHARS = 100  # longest quote; the lead and citation mark fit in the remaining budget
 POINT_PREFIX = re.compile(r"^[一二三四五六七八九十]{1,2}是")
+HEADED_BODY = re.compile(r"[：:][^：:]{8,}")  # "17.“四旁”：“四旁”为村旁、宅旁…": a numbered line that says something
 CAUSE_HEADING = re.compile(r"问题|不足|原因|困难|短板|差距|薄弱|挑战")
 CAUSE_TEXT = re.compile(r"由于|因为|因此|导致|造成|致使|受[^,;。]{1,8}所限|原因")
 # A clause that says something is not so: 尚未, 没有, 未, 无 … (not 不断, 不少于, 无论, 未来).
@@ -224,7 +225,7 @@ def candidates(evidence: Evidence, hits, passages: int = PASSAGES) -> list[Candi
         ids = list(index.sentence_range(hit.chunk_id))
         sents = dict(zip(ids, index.sentences_of(hit.chunk_id)))
         if len(ids) > 1:  # a heading or a point's title is in section_path; the body answers
-            ids = [i for n, i in enumerate(ids) if not heading_level(sents[i].text)
+            ids = [i for n, i in enumerate(ids) if (not heading_level(sents[i].text) or HEADED_BODY.search(sents[i].text))
                    and not (n == 0 and POINT_PREFIX.match(sents[i].text) and len(sents[i].text) < 40)]
         if not ids:
             continue
