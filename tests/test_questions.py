@@ -262,8 +262,15 @@ def test_an_english_which_question_about_the_reports_delivery_asks_its_header():
     ("政府要求把全年物价涨幅压到多少以内？", "plan"),
     ("全年物价实际上涨了多少？", "result"),
     ("全年物价涨幅是多少？", ""),
+    ("镇里去年说要配专职调解员，今年落实了没有？", "result"),  # whether a pledge was kept: the later result
 ])
 def test_a_limit_set_for_the_year_is_asked_as_a_target(question, mode):
     from reportqa.qa.question import asked_mode
 
     assert asked_mode(question, "zh") == mode
+
+
+def test_whether_a_pledge_was_kept_asks_for_the_result():
+    from reportqa.qa.question import asked_mode
+
+    assert asked_mode("Did the town keep its 2030 pledge to hold four training sessions in 2031?", "en") == "result"
