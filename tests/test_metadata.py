@@ -268,3 +268,16 @@ def test_a_speeches_section_whose_words_lean_to_plans_is_plans_though_it_reviews
             "力争社会消费品零售总额增长6%，将新建学校20所。\n")
     doc = parse_document(text, doc_id="somewhere-2031")
     assert section_periods(doc)[("二、牢记使命,奋勇争先",)].mode == "plan"  # (titles are normalised)
+
+
+@pytest.mark.parametrize("title,mode,span", [
+    ("二、“十三五”时期发展成就", "review", set(range(2016, 2021))),  # achievements of a plan's term: its review
+    ("一、2019年和今年以来工作回顾", "review", None),  # "since the start of this year" is no term of years
+    ("一、五年来工作回顾", "review", set(range(2015, 2020))),
+])
+def test_what_a_heading_reviews_and_over_how_many_years(title, mode, span):
+    from reportqa.periods import heading_mode, heading_span
+
+    assert heading_mode(title, 2019) == mode
+    got = heading_span(title, 2019, 2020, mode)
+    assert (set(got) if got is not None else None) == span

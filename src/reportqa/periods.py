@@ -27,10 +27,10 @@ from dataclasses import dataclass
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 PLAN_HEADING = re.compile(r"安排|计划|打算|任务|目标|建议|展望|思路|部署|重点工作|下一步|今后|总体要求|工作重点|政策取向"
                           r"|努力方向|谋划|民生实事|惠民实事|实事项目|重点项目")
-REVIEW_HEADING = re.compile(r"回顾|过去|成绩|成效|进展|总结|取得|完成情况|工作情况|主要工作|做法|回眸|基本情况")
+REVIEW_HEADING = re.compile(r"回顾|过去|成绩|成就|成效|进展|总结|取得|完成情况|工作情况|主要工作|做法|回眸|基本情况")
 REVIEW_BOTH = re.compile(r"回顾|过去|成绩|成效|取得")  # review words that, with a plan's, make a heading both
 NEUTRAL_HEADING = re.compile(r"名词解释|注释|附录|说明$")  # a glossary neither reviews nor plans
-MULTI_HEADING = re.compile(r"五年|年来|以来|时期|期间|十[一二三四五六七八九]?五")
+MULTI_HEADING = re.compile(r"五年|(?<!今)年来|(?<!今年)(?<!年初)以来|时期|期间|十[一二三四五六七八九]?五")
 # 十三五 is the 13th five-year plan: 2016-2020 (plans have run in steps of five years since the third, 1966-1970).
 FIVE_YEAR_PLAN = re.compile(r"[“\"]?(十[一二三四五六七八九]?|[三四五六七八九])五[”\"]?(?:规划|计划|时期|期间|以来)?")
 CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
