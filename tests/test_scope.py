@@ -220,3 +220,23 @@ def test_a_prefecture_named_by_its_short_form_is_found_in_its_provinces_report(t
     svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
     a = svc.ask("黔东南州去年村超吸引游客多少万人次？")
     assert a.found and "1200万人次" in a.answer, a.answer
+
+
+def test_a_question_naming_no_place_but_the_whole_province_is_answered_from_the_provinces_report(tmp_path, encoder):
+    from reportqa.config import Settings
+    from reportqa.service import QAService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2031年安徽省国民经济和社会发展统计公报.txt").write_text(
+        "安徽省2031年国民经济和社会发展统计公报\n安徽省统计局\n\n一、综合\n\n全年全省粮食总产量4150万吨，比上年增长0.9%。\n",
+        encoding="utf-8")
+    for city, grain in (("滁州市", "502.3"), ("阜阳市", "598.7")):
+        (corpus / f"2031年{city}国民经济和社会发展统计公报.txt").write_text(
+            f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n全年全市粮食总产量{grain}万吨，比上年增长1.1%。\n",
+            encoding="utf-8")
+    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+    a = svc.ask("2031年全省粮食总产量是多少？")
+    assert a.found and "4150万吨" in a.answer, a.answer
+    assert svc.scoper.scope("What was the province-wide grain output in 2031?", "en").docs == \
+        ["2031年安徽省国民经济和社会发展统计公报"]

@@ -211,6 +211,9 @@ class Scoper:
             if not docs:
                 return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else ", ".join(unknown)))
         candidates = [d for d in allowed if d in docs] if docs else allowed
+        if not docs:  # "全省粮食总产量" naming no place: the province's report, not a city's "全市…"
+            level = _level_asked(question, lang)
+            candidates = [d for d in candidates if _place_level(self.metas[d]) == level] or candidates if level else candidates
         places = list(dict.fromkeys(self.metas[d].place for d in candidates if self.metas[d].place)) if docs else []
         if docs and not candidates:
             return Scoped([], NOT_FOUND_FILTER[lang].format(scope=explicit.describe()), places)
@@ -350,6 +353,30 @@ def _department(meta) -> str:
     from ..corpus import place_chain
 
     return place_chain(meta.issuer)[1] if meta.issuer else ""
+
+
+LEVEL_WORDS_ZH = {"全省": "省", "全市": "市", "全县": "县", "全镇": "镇", "全乡": "乡", "全国": "国家"}
+LEVEL_WORDS_EN = [("省", re.compile(r"\b(?:the whole province|province-?wide|the province's)\b", re.I)),
+                  ("市", re.compile(r"\b(?:the whole city|city-?wide|the city's)\b", re.I)),
+                  ("县", re.compile(r"\b(?:the whole county|county-?wide|the county's)\b", re.I))]
+
+
+def _level_asked(question: str, lang: str) -> str:
+    """The level a question naming no place speaks of: 全省 / province-wide asks about a province."""
+    if lang == "zh":
+        said = {LEVEL_WORDS_ZH[w] for w in LEVEL_WORDS_ZH if w in question}
+    else:
+        said = {level for level, pattern in LEVEL_WORDS_EN if pattern.search(question)}
+    return said.pop() if len(said) == 1 else ""
+
+
+def _place_level(meta: DocMeta) -> str:
+    """The level of the place a report is about (a county's department reports on its county)."""
+    if meta.level != "部门":
+        return meta.level
+    from ..corpus import LEVELS, PLACE_SUFFIXES
+
+    return next((LEVELS[s] for s in PLACE_SUFFIXES if meta.place.endswith(s)), "")
 
 
 def place_names_of(meta: DocMeta) -> tuple[list[str], list[str]]:
