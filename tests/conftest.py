@@ -14,6 +14,17 @@ CORPUS = REPO / "corpus"
 SEED = next(CORPUS.glob("*.txt"))
 
 
+def service_of(folder: Path, reports: dict[str, str], encoder):
+    """A QAService over reports written for a test (file name -> text), indexed under `folder`."""
+    from reportqa.service import QAService
+
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
+    for name, text in reports.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=folder / "index"), encoder=encoder)
+
+
 @pytest.fixture(scope="session")
 def encoder():
     from reportqa.embedding import Encoder

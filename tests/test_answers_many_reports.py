@@ -1,5 +1,6 @@
 """Answers over many reports: the kind of report or the department a question names chooses among a
 place's reports; speeches and signatures answer who and when; English words no dictionary knows."""
+from conftest import service_of
 
 
 def test_a_named_kind_of_report_chooses_it_among_the_places_reports(multi_service):
@@ -94,16 +95,9 @@ def test_a_long_quote_is_cut_to_the_clauses_around_its_fact():
 
 
 def test_a_numbered_glossary_entry_is_read_as_what_it_says_not_skipped_as_a_heading(tmp_path, encoder):
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "2031年某省政府工作报告.txt").write_text(
+    svc = service_of(tmp_path, {"2031年某省政府工作报告.txt":
         "2031年某省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，深入开展“四旁”、“五边”绿化，完成造林50万亩。\n\n"
         "二、2031年工作安排\n\n今年要推进乡村振兴。\n\n名词解释\n\n1.“岳山造林”：上世纪70年代发动万人造林大会战，荒山变林海。\n"
-        "2.“四旁”、“五边”：“四旁”为村旁、宅旁、路旁、水旁；“五边”为山边、水边、路边、镇村边、景区边。\n",
-        encoding="utf-8")
-    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+        "2.“四旁”、“五边”：“四旁”为村旁、宅旁、路旁、水旁；“五边”为山边、水边、路边、镇村边、景区边。\n"}, encoder)
     a = svc.ask("What does the term '四旁' refer to?")
     assert a.found and "村旁" in a.answer and "水旁" in a.answer, a.answer

@@ -3,6 +3,8 @@ import pytest
 
 from reportqa.lexical import language, translate
 
+from conftest import service_of
+
 
 @pytest.mark.parametrize("question,expected", [
     ("2024年化解了多少矛盾纠纷？", "矛盾纠纷230件"),
@@ -39,17 +41,12 @@ def test_chinese_words_inside_an_english_question_are_terms_of_their_own(service
 
 
 def test_an_english_terms_senses_include_the_passages_own_words_the_encoder_puts_near_it(tmp_path, encoder):
-    from reportqa.config import Settings
     from reportqa.qa.candidates import LOCAL_SENSE, Evidence
     from reportqa.qa.question import question_type
-    from reportqa.service import QAService
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "2031年内蒙古自治区政府工作报告.txt").write_text(
-        "2031年内蒙古自治区政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，巴丹吉林沙漠—沙山湖泊群成功申遗，"
-        "治理荒漠化土地500万亩，库布其沙漠光伏基地建成。\n", encoding="utf-8")
-    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+    svc = service_of(tmp_path, {"2031年内蒙古自治区政府工作报告.txt":
+                                "2031年内蒙古自治区政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，巴丹吉林沙漠—"
+                                "沙山湖泊群成功申遗，治理荒漠化土地500万亩，库布其沙漠光伏基地建成。\n"}, encoder)
     q = "Which desert was inscribed on the World Heritage list?"
     scoped = svc.scoper.scope(q, "en")
     query, read, hits = svc.search(q, "en", question_type(q, "en"), None, scoped)

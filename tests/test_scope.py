@@ -3,6 +3,8 @@ import pytest
 
 from reportqa.qa.scope import Scope
 
+from conftest import service_of
+
 
 def test_question_naming_a_place_is_answered_from_that_place_only(multi_service):
     # Every report of the set counts disputes; only 松林乡's 2024 figure answers this.
@@ -182,17 +184,10 @@ def test_a_years_result_comes_from_the_report_reviewing_it_not_the_one_planning_
 @pytest.fixture(scope="module")
 def cities_service(tmp_path_factory, encoder):
     """Two cities' bulletins (in our own words) of one province, and no report of the province itself."""
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path_factory.mktemp("cities") / "corpus"
-    corpus.mkdir()
-    for city, gdp, rank in (("滁州市", "4034.4", "第4位"), ("阜阳市", "3609.8", "第6位")):
-        (corpus / f"2031年{city}国民经济和社会发展统计公报.txt").write_text(
-            f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n"
-            f"全年全市地区生产总值{gdp}亿元，比上年增长5.8%，居安徽省{rank}。全年粮食总产量500万吨。\n", encoding="utf-8")
-    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("cities-index")),
-                     encoder=encoder)
+    return service_of(tmp_path_factory.mktemp("cities"), {
+        f"2031年{city}国民经济和社会发展统计公报.txt": f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n"
+        f"全年全市地区生产总值{gdp}亿元，比上年增长5.8%，居安徽省{rank}。全年粮食总产量500万吨。\n"
+        for city, gdp, rank in (("滁州市", "4034.4", "第4位"), ("阜阳市", "3609.8", "第6位"))}, encoder)
 
 
 @pytest.mark.parametrize("question", ["安徽2031年地区生产总值是多少？", "What was Anhui's GDP in 2031?",
@@ -209,33 +204,20 @@ def test_a_city_below_a_province_named_with_it_is_still_the_citys_report(cities_
 
 
 def test_a_prefecture_named_by_its_short_form_is_found_in_its_provinces_report(tmp_path, encoder):
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "2031年贵州省政府工作报告.txt").write_text(
-        "2031年贵州省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，全省地区生产总值增长5.1%。"
-        "黔东南州举办村超足球赛事，吸引游客1200万人次。\n", encoding="utf-8")
-    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+    svc = service_of(tmp_path, {"2031年贵州省政府工作报告.txt":
+                                "2031年贵州省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，全省地区生产总值增长5.1%。"
+                                "黔东南州举办村超足球赛事，吸引游客1200万人次。\n"}, encoder)
     a = svc.ask("黔东南州去年村超吸引游客多少万人次？")
     assert a.found and "1200万人次" in a.answer, a.answer
 
 
 def test_a_question_naming_no_place_but_the_whole_province_is_answered_from_the_provinces_report(tmp_path, encoder):
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "2031年安徽省国民经济和社会发展统计公报.txt").write_text(
-        "安徽省2031年国民经济和社会发展统计公报\n安徽省统计局\n\n一、综合\n\n全年全省粮食总产量4150万吨，比上年增长0.9%。\n",
-        encoding="utf-8")
+    reports = {"2031年安徽省国民经济和社会发展统计公报.txt":
+               "安徽省2031年国民经济和社会发展统计公报\n安徽省统计局\n\n一、综合\n\n全年全省粮食总产量4150万吨，比上年增长0.9%。\n"}
     for city, grain in (("滁州市", "502.3"), ("阜阳市", "598.7")):
-        (corpus / f"2031年{city}国民经济和社会发展统计公报.txt").write_text(
-            f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n全年全市粮食总产量{grain}万吨，比上年增长1.1%。\n",
-            encoding="utf-8")
-    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+        reports[f"2031年{city}国民经济和社会发展统计公报.txt"] = \
+            f"{city}2031年国民经济和社会发展统计公报\n{city}统计局\n\n一、综合\n\n全年全市粮食总产量{grain}万吨，比上年增长1.1%。\n"
+    svc = service_of(tmp_path, reports, encoder)
     a = svc.ask("2031年全省粮食总产量是多少？")
     assert a.found and "4150万吨" in a.answer, a.answer
     assert svc.scoper.scope("What was the province-wide grain output in 2031?", "en").docs == \

@@ -14,6 +14,7 @@ from reportqa.commitments import commitments
 from reportqa.tracker import Tracker, summary
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import service_of  # noqa: E402
 
 PLAN_2018 = """2018年国务院政府工作报告
 各位代表：
@@ -221,20 +222,13 @@ def test_the_chat_answers_whether_a_target_was_met_from_the_tracker_citing_both_
 
 
 def test_a_target_the_tracker_finds_no_result_for_is_judged_by_what_the_next_report_says_in_words(tmp_path, encoder):
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "china-2031-government-work-report.txt").write_text(
-        "2031年国务院政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，经济平稳运行。\n\n"
-        "二、2031年工作总体部署\n\n今年发展的主要预期目标是：国内生产总值增长6%左右；居民消费价格涨幅控制在3%左右。\n",
-        encoding="utf-8")
-    (corpus / "china-2032-government-work-report.txt").write_text(
-        "2032年国务院政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，国内生产总值增长6.2%。"
-        "政府工作仍存在一些不足，物价调控目标没有完成。\n\n二、2032年工作总体部署\n\n今年国内生产总值增长6%左右。\n",
-        encoding="utf-8")
-    svc = QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path / "index"), encoder=encoder)
+    svc = service_of(tmp_path, {
+        "china-2031-government-work-report.txt":
+            "2031年国务院政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，经济平稳运行。\n\n"
+            "二、2031年工作总体部署\n\n今年发展的主要预期目标是：国内生产总值增长6%左右；居民消费价格涨幅控制在3%左右。\n",
+        "china-2032-government-work-report.txt":
+            "2032年国务院政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，国内生产总值增长6.2%。"
+            "政府工作仍存在一些不足，物价调控目标没有完成。\n\n二、2032年工作总体部署\n\n今年国内生产总值增长6%左右。\n"}, encoder)
     a = svc.ask("2031年物价调控目标完成了吗？")
     assert a.found and a.answer.startswith("否"), a.answer
     assert a.citations[0].doc == "china-2032-government-work-report"
