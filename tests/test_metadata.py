@@ -281,3 +281,24 @@ def test_what_a_heading_reviews_and_over_how_many_years(title, mode, span):
     assert heading_mode(title, 2019) == mode
     got = heading_span(title, 2019, 2020, mode)
     assert (set(got) if got is not None else None) == span
+
+
+@pytest.mark.parametrize("name,head,place,kind", [
+    # a portal's tag before the title; the occasion said in a line that is no dateline of its own
+    ("a.txt", "(湖南省)2031年桂阳县人民政府工作报告(全文)\n公文 政 府 工 作 报 告 2031年11月25日在桂阳县第十七届人民代表大会第一次会议上\n",
+     "桂阳县", "政府工作报告"),
+    ("b.txt", "•【来凤县招商】2031年来凤县人民政府工作报告\n", "来凤县", "政府工作报告"),
+    # a division whose name is longer than eight characters
+    ("c.txt", "巍山彝族回族自治县2031年国民经济和社会发展统计公报\n", "巍山彝族回族自治县", "统计公报"),
+    # the page's navigation first: the title is the line naming a kind of report
+    ("d.txt", "加入收藏|会员中心\n您的位置:首页>统计公报\n四川省2031年国民经济和社会发展统计公报\n四川省统计局\n", "四川省", "统计公报"),
+    # no title at all, a dateline broken in two first: the place from the dateline, the kind from the file's name
+    ("2031年果洛藏族自治州政府工作报告.txt",
+     "——2031年3月26日在果洛藏族自治州第十四届\n人民代表大会第四次会议上\n果洛藏族自治州人民政府州长 白加\n各位代表：\n",
+     "果洛藏族自治州", "政府工作报告"),
+])
+def test_a_web_copys_title_place_and_kind_are_read_past_its_page_chrome(tmp_path, name, head, place, kind):
+    path = tmp_path / name
+    path.write_text(head + "\n一、2030年工作回顾\n\n过去一年，地区生产总值增长5%。\n", encoding="utf-8")
+    m = load_document(path).meta
+    assert (m.place, m.kind) == (place, kind)

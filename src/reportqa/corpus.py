@@ -196,6 +196,15 @@ DASHES = ("—", "―", "-", "－", "─")  # how copies lead a dateline: em das
 SPEAKER_END = re.compile(r"(?:同志)?(?:作|所作)?(?:的)?(?:政府)?(?:工作)?(?:报告)?[。.]?$")
 
 
+CHROME = re.compile(r"首页|位置|>|\|")  # a portal's navigation, not a report's title
+DATED = re.compile(r"^[—―\-－─]*(?:19|20)\d{2}年\d{1,2}月")  # a dateline, not a title
+
+
+def _title_like(line: str) -> bool:
+    """A short line of words, no sentence, no page navigation, no dateline: what a title looks like."""
+    compact = _compact(line)
+    return (2 <= len(compact) <= 60 and len(re.findall(r"[\u4e00-\u9fff]", compact)) >= 2 and not heading_level(line)
+            and not re.search(r"[，,。；;？?！!:：]", compact) and not CHROME.search(compact) and not DATED.match(compact))
 OFFICE_START = re.compile(r"^(?:代|副|常务副)?(?:总理|省长|市长|县长|区长|镇长|乡长|主席|州长|旗长|盟长)")
 OFFICE_END = re.compile(r"(?:总理|省长|市长|县长|区长|镇长|乡长|主席|州长|旗长)$")
 
@@ -224,12 +233,27 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
     paras = paragraphs(norm, 0, len(norm))
     if not paras:
         raise CorpusError(f"{path or doc_id}: the file has no text")
-    metadata: dict[str, str] = {"title": _compact(norm[paras[0][0]:paras[0][1]])}
-    body_from = 1
+    # The title: the first line that names a kind of report and reads like a title, else the first that reads
+    # like one (a web copy may put its page's chrome first: "加入收藏|会员中心", "您的位置:首页>…").
+    heads = [norm[s:e] for s, e in paras[:12]]
+    ends = {i + 1 for i, line in enumerate(heads[:-1]) if DATED.match(_compact(line)) and not _dateline(line)
+            and _dateline(line + heads[i + 1])}  # the second line of a dateline broken in two is no title
+    fits = [_title_like(line) and i not in ends for i, line in enumerate(heads)]
+    first = next((i for i, line in enumerate(heads) if fits[i] and any(p.search(line) for _, p in KINDS)), None)
+    if first is None:
+        first = next((i for i in range(len(heads)) if fits[i]), 0)
+    metadata: dict[str, str] = {"title": _compact(heads[first])}
+    body_from = first + 1
+    for i, line in enumerate(heads[:first]):  # above the title: a dateline, who issued it ("阿城区机关后勤服务中心")
+        said = _dateline(line) or (_dateline(line + heads[i + 1]) if i + 1 in ends else {})
+        for key, value in said.items():
+            metadata.setdefault(key, value)
+        if not said and fits[i] and place_chain(line)[0]:
+            metadata.setdefault("source", _compact(line))
 
     # Header: metadata lines and repeated title lines, up to the addressee line ("县委、县政府:").
     joined = -1  # a dateline's second line, read with its first
-    for i, (s, e) in enumerate(paras[1:12], start=1):
+    for i, (s, e) in enumerate(paras[first + 1:12], start=first + 1):
         if i == joined:
             continue
         line = norm[s:e]
@@ -283,7 +307,9 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
         opening = norm[paras[body_from][0]:paras[min(body_from + 2, len(paras) - 1)][1]] if body_from < len(paras) else ""
         m = SESSION.search(opening)
         if m:
-            metadata["subtitle"] = f"在{m.group(0).lstrip('向在于对')}上"
+            occasion = m.group(0)
+            cut = max(occasion.rfind(c, 0, occasion.find("第")) for c in "在向于对")  # "…11月25日在桂阳县第十七届…"
+            metadata["subtitle"] = f"在{occasion[cut + 1:]}上"
     root = _section_tree(norm, body, metadata["title"], headings or {})
     doc = Document(doc_id=doc_id, path=path, text=text, norm=norm, title=metadata["title"],
                    metadata=metadata, root=root, header_end=header_end, signature_start=signature_start,
@@ -413,7 +439,8 @@ PLACE_AT = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:街道|镇|乡|县|区|市|旗|�
 NOT_PLACES = re.compile(r"^(?:全|本|各|该|我|每|两|城|县|乡|市|区|镇|省)|(?:城乡|乡镇|县乡|市县|县区|区县)$|^自治(?:区|州|县|旗)$")
 GOVERNMENT = re.compile(r"^(?:人民政府|政府|办事处|人民代表大会|人大|党委|党工委|委员会)")
 DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:局|厅|委员会|办公室|中心|所|站|院|队)")
-TITLE_LEAD = re.compile(r"^(?:关于|中共|\d{4}\s*年度?)")
+# What a title may open with before its place: a bracketed tag a portal adds ("(湖南省)", "【来凤县招商】"), 关于, a year.
+TITLE_LEAD = re.compile(r"^[^\u4e00-\u9fff\d(（【\[]*(?:[(（【\[][^)）】\]]{0,12}[)）】\]])?(?:关于|中共|\d{4}\s*年度?)?")
 CONGRESS_OF = re.compile(r"在([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]+届")  # the place whose congress heard it
 NATIONAL = re.compile(r"国务院|全国人民代表大会")  # how a national report names its author or its congress
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")  # a year anywhere: in a question, a heading, a passage
@@ -525,7 +552,7 @@ def place_chain(text: str) -> tuple[list[str], str]:
     while not GOVERNMENT.match(text[pos:]) and not OFFICE_START.match(text[pos:]):
         # "河北省人民政府省长", "广东省代省长": the body and the office are no place
         # a division's whole name first (滁州市, not 滁州 read as a 州), else the shortest that ends like one
-        known = next((text[pos:pos + n] for n in range(8, 1, -1) if text[pos:pos + n] in divisions()), None)
+        known = next((text[pos:pos + n] for n in range(16, 1, -1) if text[pos:pos + n] in divisions()), None)
         m = PLACE_AT.match(text, pos)
         name = known or (m.group(0) if m else None)
         if not name or NOT_PLACES.search(name):
@@ -575,7 +602,7 @@ def describe(doc: Document) -> DocMeta:
     elif place:
         level = "省" if division is not None and division.level == "省" else \
             next((LEVELS[s] for s in PLACE_SUFFIXES if place.endswith(s)), division.level if division else "")
-    kind = next((name for name, pattern in KINDS if pattern.search(doc.title)), "")
+    kind = next((name for source in (doc.title, stem) for name, pattern in KINDS if pattern.search(source)), "")
     if place and place != places.NATIONAL and kind != "统计公报" and not GOVERNMENT.match(rest) and DEPARTMENT.match(rest):
         level = "部门"  # 东坡县司法局: a department's report about its county (a bulletin is its place's, whoever issued it)
     delivered = periods.delivered_year(kind, doc.title, md)
