@@ -262,11 +262,10 @@ def parse_document(text: str, doc_id: str, path: str = "", headings: dict[int, i
             # "——2023年1月12日在广东省第十四届" / "人民代表大会第一次会议上": one dateline on two lines
             dateline = _dateline(line + norm[paras[i + 1][0]:paras[i + 1][1]])
             joined = i + 1 if dateline else -1
-            i += 1 if dateline else 0
         if dateline:
             for key, value in dateline.items():
                 metadata.setdefault(key, value)
-            body_from = i + 1
+            body_from = max(i, joined) + 1  # past its second line too, when it had one
         elif META_FIELD.search(line):
             _read_meta_line(line, metadata)
             body_from = i + 1
