@@ -86,3 +86,16 @@ def test_a_figure_stated_in_the_question_is_checked_against_the_reports(service,
     a = service.ask(question)
     assert a.found and a.answer.startswith(lead), a.answer
     assert a.citations[0].quote and a.citations[0].quote in a.answer
+
+
+def test_whether_a_pledge_was_kept_is_answered_from_the_later_report_not_the_pledge(tmp_path, encoder):
+    from conftest import service_of
+
+    svc = service_of(tmp_path, {
+        "qingshi-2030.txt": "青石镇2030年法治政府建设工作总结\n\n一、2030年主要工作\n\n全年调解矛盾纠纷80件。\n\n"
+                            "二、2031年工作打算\n\n2031年要在镇、村两级调委会配备专职人民调解员，建立调解员定期培训制度。\n",
+        "qingshi-2031.txt": "青石镇2031年法治政府建设工作总结\n\n一、2031年主要工作\n\n"
+                            "镇、村两级调委会配备了专职人民调解员，全年调解矛盾纠纷95件。\n\n二、2032年工作打算\n\n要推进智慧调解。\n"},
+        encoder)
+    a = svc.ask("青石镇2030年说要给调委会配专职调解员，到2031年落实了没有？")
+    assert a.found and a.citations[0].doc == "qingshi-2031", (a.answer, a.citations[0].doc)

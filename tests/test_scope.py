@@ -126,18 +126,11 @@ def test_all_of_a_province_by_its_one_character_name_is_that_province_but_brand_
 @pytest.fixture(scope="module")
 def province_service(tmp_path_factory, encoder):
     """A province's work report (in our own words) that speaks of some of its counties."""
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path_factory.mktemp("province") / "corpus"
-    corpus.mkdir()
-    (corpus / "2031年江西省政府工作报告.txt").write_text(
+    return service_of(tmp_path_factory.mktemp("province"), {"2031年江西省政府工作报告.txt":
         "2031年江西省政府工作报告\n——2031年1月15日在江西省第二十届人民代表大会第一次会议上\n各位代表：\n\n"
         "一、2030年工作回顾\n\n过去一年，全省地区生产总值增长5.1%。万载县花炮产业集群产值突破300亿元，"
         "获评国家级先进制造业集群。全省新建农村公路1200公里。\n\n"
-        "二、2031年工作安排\n\n今年要推进乡村振兴，新建高标准农田200万亩。\n", encoding="utf-8")
-    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("province-index")),
-                     encoder=encoder)
+        "二、2031年工作安排\n\n今年要推进乡村振兴，新建高标准农田200万亩。\n"}, encoder)
 
 
 def test_a_county_a_loaded_provinces_report_speaks_of_is_answered_from_the_passages_naming_it(province_service):
@@ -157,20 +150,13 @@ def test_a_county_its_provinces_report_never_names_is_declined_with_no_citation(
 def national_service(tmp_path_factory, encoder):
     """Two national speeches in our own words: the 2032 one reviews 2031; the 2031 one plans 2031 and
     names the year's words more often than the review does."""
-    from reportqa.config import Settings
-    from reportqa.service import QAService
-
-    corpus = tmp_path_factory.mktemp("national") / "corpus"
-    corpus.mkdir()
-    (corpus / "china-2031-government-work-report.txt").write_text(
-        "2031年国务院政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，城镇新增就业1200万人。\n\n"
-        "二、2031年工作总体部署\n\n2031年城镇新增就业目标是1100万人以上，城镇新增就业要稳定，城镇新增就业重点群体要保障。\n",
-        encoding="utf-8")
-    (corpus / "china-2032-government-work-report.txt").write_text(
-        "2032年国务院政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，经济运行总体平稳。城镇新增就业1255万人，"
-        "调查失业率5.1%。\n\n二、2032年工作总体部署\n\n今年城镇新增就业目标是1150万人左右。\n", encoding="utf-8")
-    return QAService(Settings.from_env(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("national-index")),
-                     encoder=encoder)
+    return service_of(tmp_path_factory.mktemp("national"), {
+        "china-2031-government-work-report.txt":
+            "2031年国务院政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，城镇新增就业1200万人。\n\n"
+            "二、2031年工作总体部署\n\n2031年城镇新增就业目标是1100万人以上，城镇新增就业要稳定，城镇新增就业重点群体要保障。\n",
+        "china-2032-government-work-report.txt":
+            "2032年国务院政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，经济运行总体平稳。城镇新增就业1255万人，"
+            "调查失业率5.1%。\n\n二、2032年工作总体部署\n\n今年城镇新增就业目标是1150万人左右。\n"}, encoder)
 
 
 def test_a_years_result_comes_from_the_report_reviewing_it_not_the_one_planning_it(national_service):
