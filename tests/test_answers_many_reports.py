@@ -101,3 +101,18 @@ def test_a_numbered_glossary_entry_is_read_as_what_it_says_not_skipped_as_a_head
         "2.“四旁”、“五边”：“四旁”为村旁、宅旁、路旁、水旁；“五边”为山边、水边、路边、镇村边、景区边。\n"}, encoder)
     a = svc.ask("What does the term '四旁' refer to?")
     assert a.found and "村旁" in a.answer and "水旁" in a.answer, a.answer
+
+
+def test_a_yearly_average_over_a_term_is_not_one_years_figure(tmp_path, encoder):
+    # The later report gives only the five-year average; the asked year's own figure is said nowhere.
+    svc = service_of(tmp_path, {
+        "2036年某省政府工作报告.txt":
+            "2036年某省政府工作报告\n各位代表：\n\n一、过去五年工作回顾\n\n过去五年，全省经济持续向好，"
+            "居民消费价格年均上涨1.9%，城镇新增就业年均60万人。\n\n二、2036年工作安排\n\n今年要稳就业。\n",
+        "2034年某省政府工作报告.txt":
+            "2034年某省政府工作报告\n各位代表：\n\n一、2033年工作回顾\n\n过去一年，全省城镇新增就业62万人。\n\n"
+            "二、2034年工作安排\n\n今年要稳物价。\n"}, encoder)
+    a = svc.ask("2033年居民消费价格具体上涨了多少？")
+    assert not a.found, a.answer
+    b = svc.ask("2031到2035年居民消费价格年均上涨多少？")
+    assert b.found and "1.9%" in b.answer, b.answer

@@ -274,3 +274,10 @@ def test_whether_a_pledge_was_kept_asks_for_the_result():
     from reportqa.qa.question import asked_mode
 
     assert asked_mode("Did the town keep its 2030 pledge to hold four training sessions in 2031?", "en") == "result"
+
+
+def test_a_pressing_adverb_is_not_the_thing_asked():
+    [price] = asked_things(Q("2015年居民消费价格具体上涨了多少？", "zh"), {})
+    assert price.heads[0][0] == "价格", price.heads
+    [total] = asked_things(Q("全县粮食产量到底有多少？", "zh"), {})
+    assert total.heads[0][0] != "到底", total.heads

@@ -312,12 +312,15 @@ ZH_ALIASES = {"经济总量": "生产总值", "经济增速": "生产总值", "�
               "规上工业": "规模以上工业", "财政收入": "一般公共预算收入", "城镇化水平": "城镇化率"}
 GENERIC_PLACE = re.compile(r"我国|全国|全省|全市|全县|全区|本省|本市|全镇|全乡")
 PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
+# How a question presses or hedges ("具体上涨了多少", "到底有多少"): never the thing asked.
+QUESTION_ADVERBS = frozenset("其中 现在 目前 实际 具体 到底 究竟 最终 最后 大约 大概".split())
 
 
 def _zh_thing(phrase: str) -> Thing | None:
     """A Chinese phrase: the words after its last 的 ("接待来信和上访的群众" asks about 群众); the whole
     phrase stays for comparing as a whole."""
-    phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|达到|达|完成|实现|比上年|同比|共计|一共|总共|加起来|合起来|共|约|有|了|的)+$", "",
+    phrase = re.sub(r"(?:增长|增加|提高|下降|减少|上升|上涨|降低|回落|下滑|达到|达|完成|实现|比上年|同比|共计|一共|总共|加起来|合起来"
+                    r"|共|约|有|了|的|具体|到底|究竟|最终|最后|实际|大约|大概)+$", "",
                     phrase.replace("百分之", ""))
     # "经济总量（GDP）": the bracket says the word before it again, in other words
     gloss = re.search(r"([\u4e00-\u9fff]+)\s*[（(]([^（）()]+)[）)]", phrase)
@@ -336,7 +339,7 @@ def _zh_thing(phrase: str) -> Thing | None:
         phrase = last
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
-             and w not in PER_CAPITA_WORDS and w not in ("其中", "现在", "目前", "实际")] or \
+             and w not in PER_CAPITA_WORDS and w not in QUESTION_ADVERBS] or \
         [w for w in re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税, a noun of one character
          if not re.fullmatch(r"[比了的是有在和与及高低多少增减]+", w)]
     while words and words[-1] in MEASURE_NOUNS:
