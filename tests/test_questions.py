@@ -281,3 +281,12 @@ def test_a_pressing_adverb_is_not_the_thing_asked():
     assert price.heads[0][0] == "价格", price.heads
     [total] = asked_things(Q("全县粮食产量到底有多少？", "zh"), {})
     assert total.heads[0][0] != "到底", total.heads
+
+
+def test_how_a_figure_was_set_is_not_the_thing_asked():
+    [deficit] = asked_things(Q("2019年的财政赤字率定的是多少？", "zh"), {})
+    assert deficit.heads[0][0] == "财政赤字", deficit.heads  # not 率定
+    [rate] = asked_things(Q("2018年的赤字率按多少安排？", "zh"), {})
+    assert rate.heads[0][0] == "赤字", rate.heads  # not 安排
+    [pension] = asked_things(Q("2015年城乡居民基础养老金标准统一提高到多少？", "zh"), {})
+    assert pension.heads[0][0] == "标准" and ("养老金", ["养老金"]) in pension.modifiers, pension.heads

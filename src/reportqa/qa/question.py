@@ -411,8 +411,14 @@ def _en_units(text: str, translations, proper: frozenset = frozenset()) -> list[
     return units
 
 
+PLAN_OR_BOUND_ONLY = re.compile(r"\s*(?:来)?(?:安排|左右|以上|上下|以内|为宜)?\s*")
+SETTING_VERB = re.compile(r"(?:统一|再|又|分别)?(?:(?:提高|增加|降低|减少|调整|上调|下调|扩大|提升|压缩|缩减)(?:到|至|为)"
+                          r"|增至|降至|提至|定的|定为|定在|定|按)$")
+
+
 def _without_trailing_verb(phrase: str) -> str:
     """"乱砍滥伐林木的案子一共查处了" -> "乱砍滥伐林木的案子": what follows 一共/累计/都 is the act, not the thing."""
+    phrase = SETTING_VERB.sub("", phrase)  # "补助标准提高到", "赤字率定的", "赤字率按": how it was set
     pieces = re.split(r"一共|总共|共计|累计|合计|加起来|都|已经|全部|一年|全年", phrase)
     for head in pieces:  # the first piece naming more than a place: "江州市一年的消费品零售额加起来" -> 的消费品零售额
         rest = PLACE_NAME.sub("", head, count=1) if PLACE_NAME.match(head) else head
@@ -433,6 +439,8 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
     if query.lang == "zh":
         for m in re.finditer(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:个百分点|百分点|万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?"
                              r"([^,;:。!?，？、]*)", text):
+            if PLAN_OR_BOUND_ONLY.fullmatch(m.group(1)):
+                continue  # "赤字率按多少安排": the words after 多少 say how it is set, not what
             thing = _zh_thing(m.group(1))
             if thing:
                 things.append(thing)
