@@ -536,3 +536,12 @@ def test_a_line_broken_at_a_copied_link_is_mended():
                       "report.txt").text
     assert "国内生产总值达到74.4万亿元，增长6.7%。" in text and "——就业增长超出预期。" in text
     assert "一、标题\n正文" in text and "\u200b" not in text
+
+
+def test_a_subscript_set_on_its_own_line_is_joined_back():
+    from reportqa.ingest import read_bytes
+
+    text = read_bytes("稳健的货币政策要松紧适度。广义货币M\n2\n增长11.3%。\n以细颗粒物（PM\n2.5\n）治理为突破口。\n"
+                      "二、2017年工作\n2\n一页之后的正文\n".encode(), "report.txt").text
+    assert "广义货币M2增长11.3%。" in text and "（PM2.5）治理" in text
+    assert "二、2017年工作\n2\n一页之后" in text  # a page number under a heading stays where it was

@@ -47,7 +47,7 @@ from .store import Filter, describe, open_store
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 8
-CHUNKER_VERSION = 25  # bump when the parser or chunker changes its output
+CHUNKER_VERSION = 26  # bump when the parser or chunker changes its output
 ACTIVE = "active"
 HALF_FROM = 200_000  # passages from which vectors are stored as float16 (half the disk and memory)
 FAISS_FILE = "passages.faiss"

@@ -9,7 +9,8 @@ decoding is only accepted when it looks like Chinese (`plausible_chinese`).
 The text is kept as decoded except that CRLF and lone CR line ends become "\n" and a line
 broken where a web copy had a link is mended: a line holding only zero-width characters ("74.4" /
 U+200B / "万亿元，增长6.7%"), or a line ending in "——" or an opening quote, is joined to the next
-(`mend_links`). `Extracted.text` offsets are offsets into that text, which the index keeps and shows.
+(`mend_links`); so is a subscript set on a line of its own ("M" / "2" / "增长11.3%").
+`Extracted.text` offsets are offsets into that text, which the index keeps and shows.
 """
 from __future__ import annotations
 
@@ -47,9 +48,14 @@ ZERO_WIDTH_LINE = re.compile(r"\n[ \t]*[\u200b\u200c\u200d\u2060\ufeff][\u200b\u
 OPEN_END = re.compile(r"(——|[“‘《(（])[ \t]*\n(?=\S)")
 
 
+SUBSCRIPT_LINE = re.compile(r"(?<=[A-Za-z])\n(\d{1,2}(?:\.\d)?)\n(?=[^\s\d])")
+
+
 def mend_links(text: str) -> str:
-    """Join the lines a copied web page broke at its links (see the module docstring)."""
+    """Join the lines a copied web page broke at its links (see the module docstring) and at a
+    subscript ("广义货币M" / "2" / "增长11.3%": M₂, PM₂.₅, CO₂ set below the line)."""
     text = ZERO_WIDTH_LINE.sub("", text)
+    text = SUBSCRIPT_LINE.sub(r"\1", text)
     return OPEN_END.sub(r"\1", text)
 
 
