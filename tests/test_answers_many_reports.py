@@ -116,3 +116,29 @@ def test_a_yearly_average_over_a_term_is_not_one_years_figure(tmp_path, encoder)
     assert not a.found, a.answer
     b = svc.ask("2031到2035年居民消费价格年均上涨多少？")
     assert b.found and "1.9%" in b.answer, b.answer
+
+
+def test_a_growth_measured_from_the_asked_year_is_no_figure_of_that_year(tmp_path, encoder):
+    from reportqa.qa.question import question_type
+
+    svc = service_of(tmp_path, {
+        "2036年某省政府工作报告.txt":
+            "2036年某省政府工作报告\n各位代表：\n\n一、过去五年工作回顾\n\n五年来，全省经济实力显著增强。2035年与2030年相比，"
+            "全省生产总值增长57.3%。\n\n二、2036年工作安排\n\n今年要稳就业。\n",
+        "2031年某省政府工作报告.txt":
+            "2031年某省政府工作报告\n各位代表：\n\n一、2030年工作回顾\n\n过去一年，全省城镇新增就业62万人。\n\n"
+            "二、2031年工作安排\n\n今年要稳物价。\n"}, encoder)
+
+    def features(question):
+        scoped = svc.scoper.scope(question, "zh")
+        query, read, hits = svc.search(question, "zh", question_type(question, "zh"), None, scoped)
+        [cand] = [c for c in svc.reader.candidates(query, hits, read, scoped.years, scoped.mode, docs=scoped.docs)
+                  if c.facts == ["57.3%"]]
+        return cand.features
+
+    of_2030 = features("2030年全省生产总值增长了多少？")
+    assert of_2030.get("year_aside") and not of_2030.get("year_own"), of_2030
+    of_2034 = features("2034年全省生产总值增长了多少？")  # a growth since 2030 covers 2031-2035
+    assert of_2034.get("span_unasked"), of_2034
+    b = svc.ask("2030年到2035年全省生产总值增长了多少？")
+    assert b.found and "57.3%" in b.answer, b.answer

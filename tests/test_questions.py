@@ -290,3 +290,12 @@ def test_how_a_figure_was_set_is_not_the_thing_asked():
     assert rate.heads[0][0] == "赤字", rate.heads  # not 安排
     [pension] = asked_things(Q("2015年城乡居民基础养老金标准统一提高到多少？", "zh"), {})
     assert pension.heads[0][0] == "标准" and ("养老金", ["养老金"]) in pension.modifiers, pension.heads
+
+
+def test_a_term_of_years_said_only_to_be_denied_is_not_asked():
+    from reportqa.qa.question import span_asked
+
+    assert not span_asked("What was China's GDP growth in 2000 on its own, not the five-year average?")
+    assert not span_asked("2020年当年增长多少，不是五年平均每年增长")
+    assert span_asked("What was the average annual growth over the five years?")
+    assert span_asked("2016到2020年年均增长多少？")

@@ -44,7 +44,7 @@ NEGATION = re.compile(r"尚未|仍未|并未|从未|均未|未能|未(?!来)|没
                       r"|不(?!断|少于|低于|超过|高于|仅|但|论|管|同|久|再|得不|折不扣|仅|变)")
 DOUBLE_NEGATION = re.compile(r"(?:结束|改变|打破|扭转|告别|填补)了?[^,;。]*?(?:局面|状况|历史|现象|空白)")
 AVERAGE = re.compile(r"年均|平均每年|每年平均")
-SINCE_YEAR = re.compile(r"比((?:19|20)\d{2})年")
+SINCE_YEAR = re.compile(r"(?:比|较|与|同)((?:19|20)\d{2})年(?:末|底)?(?:相比|比较)?")
 YEAR_TERM = re.compile(r"^(?:19|20)\d{2}年?$")
 SPAN_OPENING = re.compile(r"^[^，,。；;]{0,8}?(?:这|过去|近|前)?(?:[两二三四五六七八九十几多]|(?<!\d)\d{1,2})个?年(?:来|中|间|里)?[，,]"
                           r"|^[^，,。；;]{0,12}(?:以来|期间|时期)[，,]")
@@ -402,7 +402,10 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             "reached": float(fig.reached), "type": 1.0})
         if evidence.years or question.span:  # a five-year average is not one year's growth, nor the reverse
             # "这五年，…城镇新增就业5771万人": a term said at the sentence's start covers its figures
-            span = fig.span or bool(SPAN_OPENING.match(text)) or _since_earlier(before, evidence.years)
+            base = _base_year(text[parts[max(fig.clause - 1, 0)][0]:fig.start]) if evidence.years else None
+            span = fig.span or bool(SPAN_OPENING.match(text)) or bool(base and base < min(evidence.years) - 1)
+            if base and base >= min(evidence.years):  # "2005年与2000年相比，…增长57.3%" is no figure of 2000
+                cand.features.update(year_own=0.0, year_other_mode=0.0, year_aside=1.0)
             cand.features["span_unasked"] = float(span and not question.span)
             if not question.span and AVERAGE.search(text[cs:fig.start]):
                 cand.features["aspect_mismatch"] = 1.0  # a yearly average over a term is not the asked year's
@@ -410,11 +413,11 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
         yield cand
 
 
-def _since_earlier(before: str, years: set[int]) -> bool:
-    """A growth over a base year before the asked year's last ("2007年…比2002年增长65.5%") covers
-    several years."""
-    bases = [int(y) for y in SINCE_YEAR.findall(before[-12:])]
-    return bool(bases and years and max(bases) < min(years) - 1)
+def _base_year(before: str) -> int | None:
+    """The year a growth is measured from ("比2002年增长65.5%", "2005年与2000年相比，…增长57.3%"): the
+    growth is of the years since, one year's only when it is the year before."""
+    bases = [int(y) for y in SINCE_YEAR.findall(before)]
+    return bases[-1] if bases else None
 
 
 def _nearest(evidence: Evidence, before: str) -> float:

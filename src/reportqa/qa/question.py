@@ -781,6 +781,15 @@ RESULT_ASKED_EN = re.compile(r"\b(?:actual(?:ly)?|in the end|achieved|reached|re
 SPAN_ASKED = re.compile(r"年均|平均每年|每年平均|五年|(?<!全年)(?<!当年)(?<!年内)累计|以来|期间|时期|十[一二三四五六七八九]?五|\d{4}\s*年?\s*(?:到|至|—|-|－)\s*\d{4}"
                         r"|\baverage annual\b|\bannual average\b|\ba year on average\b|\bon average\b.*\byear|\bfive[- ]year"
                         r"|\bcumulative|\bin total over\b|\bbetween \d{4} and \d{4}|\bfrom \d{4} to \d{4}|\d{4}\s*[-–]\s*\d{4}", re.I)
+SPAN_DENIED = re.compile(r"(?:\bnot|\brather than|\binstead of)\W*(?:\w+\W+){0,2}$|(?:不是|而非|并非)[^，。,？?]{0,4}$", re.I)
+
+
+def span_asked(text: str) -> bool:
+    """Whether a figure over several years is asked: a term said, and not denied ("in 2000 on its own,
+    not the five-year average" asks one year)."""
+    return any(not SPAN_DENIED.search(text[max(0, m.start() - 24):m.start()]) for m in SPAN_ASKED.finditer(text))
+
+
 RELATIVE_ZH = [("next", re.compile(r"明年|来年|下一年")), ("this", re.compile(r"今年|本年度?|当年")),
                ("last", re.compile(r"去年|上一?年(?!末|底|度)"))]
 RELATIVE_EN = [("next", re.compile(r"\bnext year\b", re.I)), ("this", re.compile(r"\bthis year\b|\bthis year's\b", re.I)),
@@ -886,7 +895,7 @@ def _read(text: str, lang: str, qtype: str, translations) -> Question:
                     years=set(YEAR.findall(text)),
                     relative=relative_year(text, lang),
                     mode=asked_mode(text, lang),
-                    span=bool(SPAN_ASKED.search(text)),
+                    span=span_asked(text),
                     metadata=metadata,
                     title_kinds=title_kinds,
                     plans=qtype == "list" and plans,

@@ -302,9 +302,9 @@ class Scoper:
 
 
 def _span(text: str) -> bool:
-    from .question import SPAN_ASKED
+    from .question import span_asked
 
-    return bool(SPAN_ASKED.search(text))
+    return span_asked(text)
 
 
 ABBREVIATION_AFTER = re.compile(r"(?:去年|今年|明年|前年|全省|省|地区|的|\d|[^\u4e00-\u9fff]|$)")
