@@ -27,6 +27,13 @@ def test_place_no_report_is_about_is_declined_and_cites_nothing(multi_service):
     assert not en.found and "Hongshan" in en.answer and en.citations == []
 
 
+@pytest.mark.parametrize("question", ["What was Kunming's GDP in 2024?", "How many disputes did Lhasa mediate in 2024?",
+                                      "What was Xi'an's budget revenue in 2024?"])
+def test_a_city_named_in_english_that_no_report_is_about_is_declined(multi_service, question):
+    a = multi_service.ask(question)
+    assert not a.found and a.citations == [], a.answer
+
+
 def test_figure_only_another_place_reports_is_declined(multi_service):
     # 白沙街道 reports demolished illegal buildings; 松林乡 does not.
     a = multi_service.ask("松林乡2024年拆除了多少平方米违法建设？")

@@ -5,7 +5,8 @@ cities and counties with their 12-digit codes); a code says a division's level a
 divisions above it (360922 万载县 lies in 3609 宜春市, in 36 江西省). Only the table is read:
 importing `cpca` itself would load pandas. Names are romanised with `pypinyin`, which reads
 phrases (万载 -> wanzai, 六安 -> lu'an), not characters one by one; the few provinces whose
-English name is not their pinyin (Shaanxi, Inner Mongolia, Tibet, Hong Kong, Macao) are given,
+English name is not their pinyin (Shaanxi, Inner Mongolia, Tibet, Hong Kong, Macao), and the cities'
+(Lhasa, Urumqi, Hohhot, Harbin …), are given,
 as are the one-character names provinces go by (粤, 沪, 川), which no package carries.
 
 Towns, townships and subdistricts (镇, 乡, 街道) are below the table; a report names them with
@@ -34,7 +35,9 @@ ABBREVIATIONS = {"11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙"
                  "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川", "52": "黔", "53": "滇", "54": "藏", "61": "陕",
                  "62": "甘", "63": "青", "64": "宁", "65": "新", "71": "台", "81": "港", "82": "澳"}
 # English names that are not the pinyin of the short name.
-EXONYMS = {"陕西": "shaanxi", "内蒙古": "inner mongolia", "西藏": "tibet", "香港": "hong kong", "澳门": "macao"}
+EXONYMS = {"陕西": "shaanxi", "内蒙古": "inner mongolia", "西藏": "tibet", "香港": "hong kong", "澳门": "macao",
+           "拉萨": "lhasa", "乌鲁木齐": "urumqi", "呼和浩特": "hohhot", "哈尔滨": "harbin", "日喀则": "shigatse",
+           "喀什": "kashgar", "齐齐哈尔": "qiqihar", "和田": "hotan"}
 LEVEL_OF_CODE = {2: "省", 4: "市", 6: "县"}  # significant digits of a code -> level
 LEVELS_EN = {"国家": "", "省": "province", "市": "city", "县": "county", "区": "district", "镇": "town",
              "乡": "township", "街道": "subdistrict", "部门": "department", "州": "prefecture", "盟": "league"}

@@ -159,6 +159,9 @@ class Scoper:
         if not docs:
             unknown += [name for spelling, name in _province_spellings().items()
                         if spelling in words and spelling not in self.spelled and name not in unknown]
+            proper = {re.sub(r"[^a-z]", "", w.lower()) for w in PROPER_EN.findall(re.sub(r"'s\b", "", text))}  # Xi'an
+            unknown += [name for spelling, name in _city_spellings().items()
+                        if spelling in proper and spelling not in self.spelled and name not in unknown]
         if not docs and not unknown and self.national and _names_nation(text):
             docs = set(self.national)
         return docs, unknown, sorted(dict.fromkeys(above), key=len, reverse=True)  # 云溪县 before 云溪
@@ -345,6 +348,23 @@ def _province_spellings() -> dict[str, str]:
             spelled = divisions.romanise(short).replace(" ", "")
             if spelled:
                 out[spelled] = short
+    return out
+
+
+PROPER_EN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:'[a-z]+)?")
+
+
+@functools.lru_cache(maxsize=1)
+def _city_spellings() -> dict[str, str]:
+    """English names of every prefecture-level city ("kunming", "lhasa"): said with a capital letter in a
+    question, a place no report may be about ("What was Kunming's GDP?" when only 朔州's bulletin is loaded)."""
+    out = {}
+    for d in divisions.divisions().values():
+        if d.level == "市" and d.name.endswith(("市", "州", "盟", "地区")):
+            short = divisions.short_name(d.name)
+            spelled = divisions.romanise(short).replace(" ", "")
+            if spelled and spelled not in _province_spellings():
+                out.setdefault(spelled, short)
     return out
 
 
