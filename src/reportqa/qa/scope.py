@@ -212,7 +212,8 @@ class Scoper:
         if unknown and not docs:
             docs, within = self._reports_above(unknown)
             if not docs:
-                return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else ", ".join(unknown)))
+                return Scoped([], NOT_FOUND_PLACE[lang].format(place="、".join(unknown) if lang == "zh" else
+                                                               ", ".join(map(_in_english, unknown))))
         candidates = [d for d in allowed if d in docs] if docs else allowed
         if not docs:  # "全省粮食总产量" naming no place: the province's report, not a city's "全市…"
             level = _level_asked(question, lang)
@@ -349,6 +350,12 @@ def _province_spellings() -> dict[str, str]:
             if spelled:
                 out[spelled] = short
     return out
+
+
+def _in_english(name: str) -> str:
+    """昆明 -> Kunming, 西藏 -> Tibet region; a name already in English stays."""
+    d = divisions.division(name) if re.search(r"[\u4e00-\u9fff]", name) else None
+    return divisions.english_name(d.name) if d is not None else name
 
 
 PROPER_EN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:'[a-z]+)?")
