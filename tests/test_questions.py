@@ -299,3 +299,8 @@ def test_a_term_of_years_said_only_to_be_denied_is_not_asked():
     assert not span_asked("2020年当年增长多少，不是五年平均每年增长")
     assert span_asked("What was the average annual growth over the five years?")
     assert span_asked("2016到2020年年均增长多少？")
+
+
+def test_a_thing_qualified_by_a_list_is_the_noun_after_the_list():
+    [problems] = asked_things(Q("水利局2024年清理了多少处违规侵占、采挖和乱搭乱建河湖的问题？", "zh"), {})
+    assert problems.heads[0][0] == "问题", problems.heads  # not 侵占, the list's first item

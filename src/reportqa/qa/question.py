@@ -438,7 +438,7 @@ def asked_things(query, translations: dict[str, list[str]]) -> list[Thing]:
     text = query.text
     if query.lang == "zh":
         for m in re.finditer(rf"(?:多少|几)\s*(?:万|亿)?\s*(?:个百分点|百分点|万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}])?"
-                             r"([^,;:。!?，？、]*)", text):
+                             r"([^,;:。!?，？]*)", text):
             if PLAN_OR_BOUND_ONLY.fullmatch(m.group(1)):
                 continue  # "赤字率按多少安排": the words after 多少 say how it is set, not what
             thing = _zh_thing(m.group(1))
