@@ -142,3 +142,13 @@ def test_a_growth_measured_from_the_asked_year_is_no_figure_of_that_year(tmp_pat
     assert of_2034.get("span_unasked"), of_2034
     b = svc.ask("2030年到2035年全省生产总值增长了多少？")
     assert b.found and "57.3%" in b.answer, b.answer
+
+
+def test_a_yield_per_mu_is_not_the_harvest_and_the_harvest_is_not_a_yield(tmp_path, encoder):
+    svc = service_of(tmp_path, {"2035年某县国民经济和社会发展统计公报.txt":
+        "2035年某县国民经济和社会发展统计公报\n某县统计局\n\n一、农业\n\n全年粮食单产每亩412公斤。"
+        "全年粮食总产量33.2万吨，比上年增长1.2%。\n"}, encoder)
+    total = svc.ask("How much grain did the county harvest in 2035?")
+    assert total.found and "33.2" in total.answer, total.answer
+    per_mu = svc.ask("2035年某县粮食亩产多少公斤？")
+    assert per_mu.found and "412" in per_mu.answer, per_mu.answer

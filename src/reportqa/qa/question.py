@@ -129,7 +129,8 @@ SHARE_CUE = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比|份�
                        r"|\bper ?cent of\b", re.I)
 COMPLETION_CUE = re.compile(r"(?:完成|达到|实现)[^,;。?？]*(?:目标|预算|计划|任务)的?(?:百分之|多少|几)|完成[^,;。?？]*(?:目标|预算|计划|任务)|完成率|completion|\b(?:of|met|reached|achieved|completed)"
                             r" (?:the |its |their )?(?:annual |yearly )?(?:target|goal|budget|plan)", re.I)
-PER_CAPITA_CUE = re.compile(r"人均|每人|每千|per[- ]capita|per[- ]person|per[- ]head|per resident|\beach (?:resident|person)\b|\baverage\b.*\bper\b", re.I)
+PER_CAPITA_CUE = re.compile(r"人均|每人|每千|每亩|亩产|单产|每公顷|per[- ]capita|per[- ]person|per[- ]head|per resident"
+                            r"|\beach (?:resident|person)\b|\baverage\b.*\bper\b|\bper (?:mu|hectare|acre)\b|\byields?\b", re.I)
 # A unit the question names itself: "多少亿元", "多少公里", "how many kilometres".
 ZH_UNIT_ASK = re.compile(rf"(?:多少|几)\s*(?:万|亿|千|百)?\s*(万元|亿元|元|人次|场次|{'|'.join(SIZE_UNITS)}|[{MEASURES}位回轮宗本册])?")
 EN_UNITS = {"kilometre": "公里", "kilometer": "公里", "km": "公里", "hectare": "公顷", "ton": "吨", "tonne": "吨",
@@ -824,7 +825,7 @@ class Question:
     units: tuple[str, ...] | None = None  # for quantities: the units allowed (None: any count)
     unit_strength: str = ""  # how sure those units are: named, cue, count or "" (unit_strength)
     aspect: str = "level"  # for quantities: level, growth, share or completion
-    per_capita: bool = False  # for quantities: a per-capita value (人均…元), and only then
+    per_capita: bool = False  # for quantities: a value per head or per unit of land (人均…元, 每亩), and only then
     things: list[Thing] = field(default_factory=list)  # what a figure (or title) must be about
     focus: list[str] = field(default_factory=list)  # who-questions: the role asked about
     years: set[str] = field(default_factory=set)  # years named ("2018"), or read from 去年 against the report
