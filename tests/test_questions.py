@@ -304,3 +304,8 @@ def test_a_term_of_years_said_only_to_be_denied_is_not_asked():
 def test_a_thing_qualified_by_a_list_is_the_noun_after_the_list():
     [problems] = asked_things(Q("水利局2024年清理了多少处违规侵占、采挖和乱搭乱建河湖的问题？", "zh"), {})
     assert problems.heads[0][0] == "问题", problems.heads  # not 侵占, the list's first item
+
+
+def test_everyday_names_of_residents_stand_for_the_bulletins_words():
+    [income] = asked_things(Q("临水县农民每人平均可支配收入是多少钱？", "zh"), {})
+    assert ("农民", ["农民", "农村居民"]) in income.modifiers, income.modifiers

@@ -310,7 +310,8 @@ INTENT_WORDS = frozenset("计划 打算 拟 预计 准备 力争 争取 将 要 
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}(?:街道|镇|乡|县|区|市)(?!街道|镇|乡|县|区|市)")  # 江州市, not 江州
 # Everyday names of bulletin indicators and the names bulletins use (as INDICATORS_EN does for English).
 ZH_ALIASES = {"经济总量": "生产总值", "经济增速": "生产总值", "经济增长": "生产总值", "外贸": "进出口", "社零": "社会消费品零售", "固投": "固定资产投资",
-              "规上工业": "规模以上工业", "财政收入": "一般公共预算收入", "城镇化水平": "城镇化率"}
+              "规上工业": "规模以上工业", "财政收入": "一般公共预算收入", "城镇化水平": "城镇化率",
+              "农民": "农村居民", "城里人": "城镇居民", "城市居民": "城镇居民"}
 GENERIC_PLACE = re.compile(r"我国|全国|全省|全市|全县|全区|本省|本市|全镇|全乡")
 PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
 # How a question presses or hedges ("具体上涨了多少", "到底有多少"): never the thing asked.
@@ -350,7 +351,8 @@ def _zh_thing(phrase: str) -> Thing | None:
         return None
     if words == ["经济"]:  # "我国经济增长了多少": the economy's size is its GDP, 生产总值
         return Thing(whole, "zh", heads=[("经济", ["经济", "生产总值"])])
-    alts = lambda w: [w] + [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值
+    alts = lambda w: [w] + ([ZH_ALIASES[w]] if w in ZH_ALIASES else []) + \
+        [zh for pattern, zh in INDICATORS_EN if re.fullmatch(pattern, w)]  # GDP -> 生产总值, 农民 -> 农村居民
     head = (words[-1], alts(words[-1]))
     alias = next((a for a in ZH_ALIASES if phrase.endswith(a) or phrase.endswith(a + "是")), None)
     if alias:  # 经济总量 is what bulletins call 地区生产总值: the everyday name, then the bulletin's
