@@ -309,3 +309,11 @@ def test_a_thing_qualified_by_a_list_is_the_noun_after_the_list():
 def test_everyday_names_of_residents_stand_for_the_bulletins_words():
     [income] = asked_things(Q("临水县农民每人平均可支配收入是多少钱？", "zh"), {})
     assert ("农民", ["农民", "农村居民"]) in income.modifiers, income.modifiers
+
+
+def test_an_english_ordinal_is_a_number_and_a_numbered_five_year_plan_is_the_reports_name_for_it(service):
+    from reportqa.lexical import english_words
+
+    assert "th" not in english_words("Did China hit its 11th Five-Year Plan target?")
+    query = service.retriever.analyse("Did China hit its 11th Five-Year Plan target for R&D spending?")
+    assert any("十一五" in alts for alts in query.terms.values()), query.terms

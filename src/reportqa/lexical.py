@@ -90,7 +90,7 @@ def _words_of(text: str, keep_all: bool) -> tuple[str, ...]:
 
 def english_words(text: str) -> list[str]:
     """Content words of an English question; "rule-of-law" gives rule, law; "town's" gives town."""
-    words = re.findall(r"[a-z]+", re.sub(r"'s\b", "", text.lower()))
+    words = re.findall(r"[a-z]+", re.sub(r"'s\b|(?<=\d)(?:st|nd|rd|th)\b", "", text.lower()))  # "11th": no "th"
     return [w for w in words if w not in EN_STOPWORDS]
 
 

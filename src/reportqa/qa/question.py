@@ -172,6 +172,9 @@ INDICATORS_EN = [
     (r"\bpigs?\b|\bhogs?\b", "生猪"), (r"forest cover(?:age)?|covered (?:by|with) forests?", "森林覆盖率"),
     (r"above (?:a |the )?designated size", "规模以上"), (r"\bpm ?2\.5\b|fine particulate", "细颗粒物"),
     (r"\bteus?\b", "标准箱"), (r"\bcontainers?\b", "集装箱"), (r"foreign (?:direct )?investment|foreign capital", "外资"), (r"\bjobs?\b|employment", "就业"),
+    # the five-year plans as reports name them: the 11th is 十一五, the 10th 十五
+    *[(rf"\b{n}(?:st|nd|rd|th)? five[- ]year plan", f"{zh}五") for n, zh in
+      ((9, "九"), (10, "十"), (11, "十一"), (12, "十二"), (13, "十三"), (14, "十四"), (15, "十五"))],
 ]
 # Nouns that name the measure asked, not the thing ("成功比例" asks about 成功; "number of cases" about cases).
 MEASURE_NOUNS = {"钱", "比例", "比重", "占比", "数量", "人数", "数", "金额", "总额", "总数", "规模", "水平", "程度", "多少", "情况",
@@ -276,7 +279,7 @@ def _en_measure(word: str):
 def _no_possessive(text: str) -> str:
     """"the town's GDP" -> "the town GDP"; "residents' questions" -> "residents questions"; quotes and
     brackets go ("'law-savvy residents' (法律明白人)" -> "law-savvy residents 法律明白人")."""
-    text = re.sub(r"'s\b|(?<=s)'", "", text)
+    text = re.sub(r"'s\b|(?<=s)'|(?<=\d)(?:st|nd|rd|th)\b", "", text)  # "11th": 11, never a word "th"
     return re.sub(r"\s*[‘’“”\"()（）]\s*|(?<![a-z])'|'(?![a-z])", " ", text).replace("  ", " ")
 
 
