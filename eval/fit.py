@@ -1,6 +1,6 @@
 """Fit the reader's weights and its decline threshold, and report every set left out of the fit.
 
-    .venv/bin/python eval/fit.py [--hold SET ...] [--write] [--l2 X]
+    .venv/bin/python eval/fit.py [--hold SET ...] [--write] [--l2 X] [--only FEATURE]
 
 For every question of every set (eval/sets.py) the candidates the reader scores are collected with their
 features; a candidate is right when its answer holds every expected string and comes from the item's
@@ -10,7 +10,8 @@ answer), fall below 0. L-BFGS with an L2 penalty fits it.
 
 Leave one set out: each set of the fitting pool is scored by weights fitted on the others; sets given
 with --hold are never fitted on and scored by the weights fitted on the whole pool. --write stores those
-weights in src/reportqa/qa/weights.json, with the pool and the held-out scores.
+weights in src/reportqa/qa/weights.json, with the pool and the held-out scores. --only FEATURE fits that
+one weight with the others as stored (a feature added to a fitted reader), and --write then stores it alone.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import minimize, minimize_scalar
 
 import sets
 from reportqa.evaluation import norm
@@ -79,9 +80,39 @@ def bounds(signed: bool) -> list[tuple[float | None, float | None]]:
     return [(0.0, None) if k in SUPPORTS else (None, 0.0) if k in MISMATCHES else (None, None) for k in NAMES]
 
 
-def fit(records: list[dict], l2: float, signed: bool = True) -> np.ndarray:
-    data = [(np.array(r["feats"]), np.array(r["right"], dtype=bool)) for r in records
+def _data(records: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(np.array(r["feats"]), np.array(r["right"], dtype=bool)) for r in records
             if "declined" not in r and "fixed" not in r]
+
+
+def fit_one(records: list[dict], base: np.ndarray, name: str, l2: float) -> np.ndarray:
+    """`base` with one weight fitted, the others kept: a feature added to a fitted reader is weighed
+    without refitting (and moving) everything else; its sign is bounded as in a full fit."""
+    k, data = NAMES.index(name), _data(records)
+    lo, hi = bounds(True)[k]
+
+    def loss(v):
+        w = base.copy()
+        w[k] = v
+        total = l2 * v * v
+        for X, y in data:
+            if not len(X):
+                continue
+            s = X @ w
+            m = max(0.0, s.max())
+            e = np.exp(s - m)
+            z = np.exp(-m) + e.sum()
+            total -= np.log(e[y].sum() / z) if y.any() else np.log(np.exp(-m) / z)
+        return total
+
+    res = minimize_scalar(loss, bounds=(-10.0 if lo is None else lo, 10.0 if hi is None else hi), method="bounded")
+    w = base.copy()
+    w[k] = res.x
+    return w
+
+
+def fit(records: list[dict], l2: float, signed: bool = True) -> np.ndarray:
+    data = _data(records)
 
     def loss(w):
         total, grad = l2 * (w[1:] @ w[1:]), np.zeros_like(w)
@@ -164,6 +195,7 @@ def main(argv) -> int:
     ap.add_argument("--cache", default=str(sets.root() / "features.json"))
     ap.add_argument("--fresh", action="store_true", help="collect the features again")
     ap.add_argument("--free", action="store_true", help="no sign constraints on the weights")
+    ap.add_argument("--only", help="fit this one weight; the others stay as qa/weights.json has them")
     args = ap.parse_args(argv)
     cache = Path(args.cache)
     if cache.exists() and not args.fresh:
@@ -182,11 +214,17 @@ def main(argv) -> int:
     by = {n: [r for r in records if r["set"] == n] for n in names}
     print(f"{'set':34s} {'in-fit':>14s} {'left out':>14s}")
     loso = {}
-    full = fit([r for n in pool for r in by[n]], args.l2, not args.free)
+    stored = json.loads(WEIGHTS.read_text())
+    if args.only:
+        base = np.array([stored["weights"].get(k, 0.0) for k in NAMES])
+        fitter = lambda recs: fit_one(recs, base, args.only, args.l2)
+    else:
+        fitter = lambda recs: fit(recs, args.l2, not args.free)
+    full = fitter([r for n in pool for r in by[n]])
     for n in names:
         inside = evaluate(by[n], full)
         if n in pool:
-            w = fit([r for m in pool if m != n for r in by[m]], args.l2, not args.free)
+            w = fitter([r for m in pool if m != n for r in by[m]])
             out = evaluate(by[n], w)
         else:
             out = inside
@@ -194,7 +232,13 @@ def main(argv) -> int:
         print(f"{n:34s} {inside['answer']:.3f}/{inside['refusal']:.3f}  {out['answer']:.3f}/{out['refusal']:.3f}"
               f"  {'held out' if n in held else ''}")
     print("weights:", {k: round(float(v), 3) for k, v in zip(NAMES, full)})
-    if args.write:
+    if args.write and args.only:
+        stored["weights"][args.only] = round(float(full[NAMES.index(args.only)]), 4)
+        stored.setdefault("fitted_alone", {})[args.only] = {
+            "fitted_on": pool, "held_out": {n: round(loso[n]["answer"], 3) for n in names}}
+        WEIGHTS.write_text(json.dumps(stored, ensure_ascii=False, indent=1) + "\n")
+        print(f"wrote {args.only} to {WEIGHTS}")
+    elif args.write:
         WEIGHTS.write_text(json.dumps({
             "weights": {k: round(float(v), 4) for k, v in zip(NAMES, full)}, "threshold": 0.0,
             "fitted_on": pool, "l2": args.l2, "signed": not args.free,

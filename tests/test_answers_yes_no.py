@@ -99,3 +99,13 @@ def test_whether_a_pledge_was_kept_is_answered_from_the_later_report_not_the_ple
         encoder)
     a = svc.ask("青石镇2030年说要给调委会配专职调解员，到2031年落实了没有？")
     assert a.found and a.citations[0].doc == "qingshi-2031", (a.answer, a.citations[0].doc)
+
+
+def test_a_yes_no_answer_quotes_the_clause_about_the_thing_asked(tmp_path, encoder):
+    from conftest import service_of
+
+    svc = service_of(tmp_path, {"2035年某省政府工作报告.txt":
+        "2035年某省政府工作报告\n各位代表：\n\n一、2034年工作回顾\n\n过去一年，全省农业农村优先发展，连续15年开展全国农业"
+        "科技示范。粮食生产喜获丰收，粮食总产量连续15年居全国首位。\n\n二、2035年工作安排\n\n今年要稳粮增收。\n"}, encoder)
+    a = svc.ask("某省粮食总产量是不是已经连续15年全国第一？")
+    assert a.found and a.answer.startswith("是") and "首位" in a.answer, a.answer

@@ -56,12 +56,12 @@ RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
 FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other", "english",
             "passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers",
-            "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached",
+            "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached", "yesno_head",
             "plan_unasked", "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section",
             "year_other_mode", "year_unsaid", "year_aside", "year_own", "report_year", "older", "type", "cause")
 # What each feature can only mean, whatever a fit would like: evidence that a candidate says what is asked
 # counts for it, a mismatch against it (eval/fit.py bounds the weights by these signs; the rest are free).
-SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached",
+SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached", "yesno_head",
             "year_own", "report_year", "cause")
 MISMATCHES = ("unit_mismatch", "unit_guessed", "aspect_mismatch", "per_capita_mismatch", "part", "plan_unasked",
               "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section", "year_other_mode",
@@ -333,6 +333,7 @@ def _of_sentence(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, te
             said = text[parts[lo][0]:parts[hi][1]]
             cand.negated = bool(NEGATION.search(DOUBLE_NEGATION.sub("", clause)))
             cand.features["head"] = evidence.head_fit(clause, said)
+            cand.features["yesno_head"] = cand.features["head"]  # whether a clause is about the asked thing decides more
         else:
             cand.features["head"] = evidence.head_fit(clause, "") if evidence.head else 0.0
         cand.features.update({"local_terms": evidence.share(clause), "type": fit,
