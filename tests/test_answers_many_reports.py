@@ -152,3 +152,11 @@ def test_a_yield_per_mu_is_not_the_harvest_and_the_harvest_is_not_a_yield(tmp_pa
     assert total.found and "33.2" in total.answer, total.answer
     per_mu = svc.ask("2035年某县粮食亩产多少公斤？")
     assert per_mu.found and "412" in per_mu.answer, per_mu.answer
+
+
+def test_an_amount_naming_a_class_of_places_is_not_the_places_amount(tmp_path, encoder):
+    svc = service_of(tmp_path, {"2035年某省政府工作报告.txt":
+        "2035年某省政府工作报告\n各位代表：\n\n一、2034年工作回顾\n\n过去一年，县域经济加快发展，生产总值超200亿元县（区）达26个。"
+        "全省生产总值迈上3.5万亿元新台阶，增长5.3%。\n\n二、2035年工作安排\n\n今年要稳增长。\n"}, encoder)
+    a = svc.ask("某省2034年GDP是多少亿元？")
+    assert a.found and "3.5万亿元" in a.answer, a.answer

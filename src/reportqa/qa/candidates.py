@@ -395,7 +395,7 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             "head": evidence.head_fit(fig.subject, before if not row else own, text[fig.end:ce].lstrip("“\"")[:12]),
             "qualifiers": evidence.qualifier_share(local, wide), "nearest": near,
             _UNIT_FEATURE.get(question.unit_strength, "unit_unsure"): 1.0 - _unit_fit(fig, question),
-            "aspect_mismatch": 1.0 - _aspect_fit(fig, question),
+            "aspect_mismatch": 1.0 if _attributive(fig, text) else 1.0 - _aspect_fit(fig, question),
             "per_capita_mismatch": float(fig.per_capita != question.per_capita),
             "bound_unasked": float(bool(fig.bound) and question.mode != "plan" and not RESULT_BEFORE.search(before)),
             **_plan_fit(question, plan or fig.target),
@@ -419,6 +419,15 @@ def _base_year(before: str) -> int | None:
     growth is of the years since, one year's only when it is the year before."""
     bases = [int(y) for y in SINCE_YEAR.findall(before)]
     return bases[-1] if bases else None
+
+
+# "生产总值超200亿元县（区）达26个", "10亿元以上项目": an amount or a rate followed by a noun is a class of that noun
+ATTRIBUTE_AFTER = re.compile(r"(?:以上|以下)?(?:的)?(?:县|区|市|镇|乡|村|企业|项目|产业|集群|园区|城市|平台|品牌|工程|景区|车企|县域)")
+
+
+def _attributive(fig: Figure, text: str) -> bool:
+    """A figure that only says which things are counted ("超200亿元县", "亿元级企业"), not a measure of them."""
+    return unit_class(fig.unit) in ("money", "rate") and bool(ATTRIBUTE_AFTER.match(text, fig.end))
 
 
 def _nearest(evidence: Evidence, before: str) -> float:
