@@ -160,3 +160,13 @@ def test_an_amount_naming_a_class_of_places_is_not_the_places_amount(tmp_path, e
         "全省生产总值迈上3.5万亿元新台阶，增长5.3%。\n\n二、2035年工作安排\n\n今年要稳增长。\n"}, encoder)
     a = svc.ask("某省2034年GDP是多少亿元？")
     assert a.found and "3.5万亿元" in a.answer, a.answer
+
+
+def test_a_target_asked_of_a_named_report_is_for_the_year_it_plans_not_the_year_it_reviews(tmp_path, encoder):
+    svc = service_of(tmp_path, {"2032年某省政府工作报告.txt":
+        "2032年某省政府工作报告\n各位代表：\n\n一、2031年工作回顾\n\n过去一年，2031年全省生产总值达到9593亿元，比上年增长7.3%。\n\n"
+        "二、2032年工作安排\n\n今年要扩大内需，推进改革。\n"}, encoder)
+    a = svc.ask("What GDP growth target did the 2032 report set for that year?")
+    assert not a.found, a.answer  # the 2031 result is no target for 2032
+    b = svc.ask("What was the GDP growth in 2031, according to the 2032 report?")
+    assert b.found and "7.3%" in b.answer, b.answer

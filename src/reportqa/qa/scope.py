@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .. import places as divisions
 from ..corpus import KIND_ASKED, YEAR, DocMeta
 from ..lexical import EN_STOPWORDS, pinyin
-from .question import PLANS_ASKED, asked_mode, relative_year
+from .question import PLANS_ASKED, asked_mode, question_type, relative_year
 
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
 REPORT_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?度?的?[\u4e00-\u9fff]{0,12}?(?:报告|总结|公报)")
@@ -232,6 +232,9 @@ class Scoper:
                 return Scoped([], NOT_FOUND_YEAR[lang].format(place=place, year="/".join(map(str, sorted(report_years))),
                                                               of_place=of_place), places, years)
             rest = years - report_years
+            if not rest and mode == "plan" and question_type(question, lang) == "quantity":
+                # "what growth target did the 2002 report set": a figure for the year that report plans
+                rest = {self.metas[d].plans for d in named if self.metas[d].plans}
             return Scoped(self._of_named_kind(question, named), places=places, years=rest, mode=mode if rest else "",
                           named_report=True, within=within)
         relative = relative_year(dated, lang) if not years else None
