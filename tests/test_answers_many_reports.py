@@ -170,3 +170,19 @@ def test_a_target_asked_of_a_named_report_is_for_the_year_it_plans_not_the_year_
     assert not a.found, a.answer  # the 2031 result is no target for 2032
     b = svc.ask("What was the GDP growth in 2031, according to the 2032 report?")
     assert b.found and "7.3%" in b.answer, b.answer
+
+
+def test_how_much_a_year_grew_is_its_result_never_its_target(tmp_path, encoder):
+    svc = service_of(tmp_path, {
+        "2033年某省政府工作报告.txt":
+            "2033年某省政府工作报告\n各位代表：\n\n一、2032年工作回顾\n\n过去一年，全省生产总值增长6.1%。\n\n"
+            "二、2033年工作安排\n\n今年发展的主要预期目标是：居民消费价格涨幅4%左右，生产总值增长6%左右。\n",
+        "2034年某省政府工作报告.txt":
+            "2034年某省政府工作报告\n各位代表：\n\n一、2033年工作回顾\n\n过去一年，全省生产总值增长5.8%，城镇新增就业62万人。\n\n"
+            "二、2034年工作安排\n\n今年发展的主要预期目标是：居民消费价格涨幅3%左右，生产总值增长5.5%左右。\n"}, encoder)
+    cpi = svc.ask("2033年居民消费价格涨幅是多少？")
+    assert not cpi.found, cpi.answer  # the 2033 target (4%左右) is no result, and the 2034 report gives none
+    gdp = svc.ask("2033年生产总值增长多少？")
+    assert gdp.found and "5.8%" in gdp.answer, gdp.answer
+    planned_only = svc.ask("2034年生产总值增长多少？")
+    assert not planned_only.found and "2034" in planned_only.answer, planned_only.answer

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .. import places as divisions
 from ..corpus import KIND_ASKED, YEAR, DocMeta
 from ..lexical import EN_STOPWORDS, pinyin
-from .question import PLANS_ASKED, asked_mode, question_type, relative_year
+from .question import PLANS_ASKED, asked_aspect, asked_mode, question_type, relative_year
 
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
 REPORT_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?度?的?[\u4e00-\u9fff]{0,12}?(?:报告|总结|公报)")
@@ -248,6 +248,8 @@ class Scoper:
             return Scoped(self._of_named_kind(question, candidates), places=places, within=within)
         if PLANS_ASKED.search(question):
             mode = "plan"  # "what did X promise to do in 2024": the plans for 2024
+        if not mode and asked_aspect(dated, lang) == "growth":
+            mode = "review"  # "2009年居民消费价格涨幅是多少": how much it grew is told by the report reviewing the year
         of_year = [d for d in candidates if self._speaks(d, years, mode)]
         if not of_year and mode == "review":
             planned = [d for d in candidates if self._speaks(d, years, "plan")]
