@@ -317,3 +317,12 @@ def test_an_english_ordinal_is_a_number_and_a_numbered_five_year_plan_is_the_rep
     assert "th" not in english_words("Did China hit its 11th Five-Year Plan target?")
     query = service.retriever.analyse("Did China hit its 11th Five-Year Plan target for R&D spending?")
     assert any("十一五" in alts for alts in query.terms.values()), query.terms
+
+
+def test_a_term_of_years_is_neither_the_thing_asked_nor_per_head():
+    from reportqa.qa.facts import figures_in
+
+    [economy] = asked_things(Q("1998年到2002年我国经济平均每年增长多少？", "zh"), {})
+    assert economy.heads[0][0] == "经济", economy.heads  # not 每年
+    [growth] = figures_in("国内生产总值平均每年增长7.7%")
+    assert not growth.per_capita  # 平均每年 is a yearly average; 平均每人 would be per head

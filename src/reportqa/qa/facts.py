@@ -57,7 +57,7 @@ GROWTH_TEXT = re.compile(r"(?:比上年末?|比年初|同比|较上年)?(?:增�
 FALL_TEXT = re.compile(r"减少|下降|降低|回落|下滑|缩小|降|减")
 SHARE_TEXT = re.compile(r"(?<![侵抢])占(?!用|地|有|领)|比重|占比")
 COMPLETION_TEXT = re.compile(r"完成[^,;。]*?的|完成率")
-PER_CAPITA_TEXT = re.compile(r"人均|每千|每万|每百|平均每|每人|每亩|亩产|单产|每公顷")  # per head, or per unit of land
+PER_CAPITA_TEXT = re.compile(r"人均|每千|每万|每百|平均每(?!年)|每人|每亩|亩产|单产|每公顷")  # per head, or per unit of land
 # "由50%提高到60%": the figure after 到 is the level reached; "从2000元提高到3500元".
 REACHED_TEXT = re.compile(r"(?:提高|提升|增加|降低|减少|调整|扩大|上调|下调|升|降)到|增至|降至|提至|升至|调至")
 # Kinds of statement a figure's clause makes: a target, or a figure over several years.

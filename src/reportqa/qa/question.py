@@ -319,6 +319,8 @@ GENERIC_PLACE = re.compile(r"我国|全国|全省|全市|全县|全区|本省|�
 PER_CAPITA_WORDS = frozenset("人均 每人 平均 平均每人 每人平均".split())
 # How a question presses or hedges ("具体上涨了多少", "到底有多少"): never the thing asked.
 QUESTION_ADVERBS = frozenset("其中 现在 目前 实际 具体 到底 究竟 最终 最后 大约 大概".split())
+# How a question says a term of years ("平均每年增长多少"): the figure's kind (span), never the thing asked.
+SPAN_WORDS = frozenset("每年 平均每年 每年平均 历年 逐年".split())  # not 年均: "PM2.5年均浓度" is a measure
 
 
 def _zh_thing(phrase: str) -> Thing | None:
@@ -344,7 +346,7 @@ def _zh_thing(phrase: str) -> Thing | None:
         phrase = last
     # per-capita words are checked as the figure's aspect, not looked for as words (每人平均 / 人均)
     words = [w for w in words_of(phrase) if not YEAR.fullmatch(w.rstrip("年")) and w not in INTENT_WORDS
-             and w not in PER_CAPITA_WORDS and w not in QUESTION_ADVERBS] or \
+             and w not in PER_CAPITA_WORDS and w not in QUESTION_ADVERBS and w not in SPAN_WORDS] or \
         [w for w in re.findall(r"^[\u4e00-\u9fff]{1,2}$", phrase)  # 多少税: 税, a noun of one character
          if not re.fullmatch(r"[比了的是有在和与及高低多少增减]+", w)]
     while words and words[-1] in MEASURE_NOUNS:
