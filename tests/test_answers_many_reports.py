@@ -186,3 +186,15 @@ def test_how_much_a_year_grew_is_its_result_never_its_target(tmp_path, encoder):
     assert gdp.found and "5.8%" in gdp.answer, gdp.answer
     planned_only = svc.ask("2034年生产总值增长多少？")
     assert not planned_only.found and "2034" in planned_only.answer, planned_only.answer
+
+
+def test_whether_a_plan_named_by_its_report_was_carried_out_is_told_by_the_later_report(tmp_path, encoder):
+    svc = service_of(tmp_path, {
+        "2033年某镇法治政府建设情况报告.txt":
+            "2033年某镇法治政府建设情况报告\n\n一、2033年工作情况\n\n全年开展普法活动12场。\n\n二、2034年工作打算\n\n"
+            "指导全镇各村于2034年6月底前完成村规民约修订，并报镇政府备案审查。\n",
+        "2034年某镇法治政府建设情况报告.txt":
+            "2034年某镇法治政府建设情况报告\n\n一、2034年工作情况\n\n全镇18个村于2034年5月全部完成村规民约修订并报镇政府备案。\n\n"
+            "二、2035年工作打算\n\n继续推进依法行政。\n"}, encoder)
+    a = svc.ask("Did the town finish revising its village rules by June 2034 as its 2033 report planned?")
+    assert a.found and a.citations[0].doc.startswith("2034"), a.answer

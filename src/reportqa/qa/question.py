@@ -780,8 +780,9 @@ PLAN_ASKED_ZH = re.compile(r"目标|预期|计划|打算|力争|争取|(?<![主�
 RESULT_ASKED_ZH = re.compile(r"实际|实现了|完成了|(?:增长|下降|减少|增加|提高|降低|上涨|上升|回落|涨)了")
 # "目标完成了吗", "did X meet its target": whether a target was met is told by the report reviewing the year
 MET_ASKED = re.compile(r"(?:完成|实现|达到|达成|兑现|落实|做到)[了没吗有]|(?:目标|任务)[^,，。?？]{0,6}(?:完成|实现)"
-                       r"|\b(?:meet|met|hit|reach(?:ed)?|achieve[d]?|beat|miss(?:ed)?|fulfil(?:l?ed)?|keep|kept|honou?r(?:ed)?)\b"
-                       r"[^?]*\b(?:target|goal|plan|pledge|promise|commitment)", re.I)
+                       r"|\b(?:meet|met|hit|reach(?:ed)?|achieve[d]?|beat|miss(?:ed)?|fulfil(?:l?ed)?|keep|kept|honou?r(?:ed)?"
+                       r"|finish(?:ed)?|complete[d]?)\b"
+                       r"[^?]*\b(?:target|goal|plan(?:ned)?|pledged?|promised?|commitment)", re.I)
 PLAN_ASKED_EN = re.compile(r"\b(?:targets?|targeted|aim(?:s|ed|ing)?|goals?|plan(?:s|ned|ning)?|expect(?:s|ed)?|projected"
                            r"|set (?:for|to|a|an|the)|will|would|intend(?:s|ed)?|pledge[sd]?|promise[sd]?|quota|budget(?:ed)?"
                            r"|earmark(?:ed)?|allocate[sd]?|proposed?|going to)\b", re.I)

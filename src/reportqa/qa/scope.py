@@ -232,6 +232,9 @@ class Scoper:
                 return Scoped([], NOT_FOUND_YEAR[lang].format(place=place, year="/".join(map(str, sorted(report_years))),
                                                               of_place=of_place), places, years)
             rest = years - report_years
+            if mode == "review" and rest and not any(self._speaks(d, rest, "review") for d in named):
+                # "did X finish … by June 2024 as its 2023 report planned?": the report reviewing 2024 tells
+                named = [d for d in candidates if self._speaks(d, rest, "review")] or named
             if not rest and mode == "plan" and question_type(question, lang) == "quantity":
                 # "what growth target did the 2002 report set": a figure for the year that report plans
                 rest = {self.metas[d].plans for d in named if self.metas[d].plans}
