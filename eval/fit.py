@@ -85,57 +85,49 @@ def _data(records: list[dict]) -> list[tuple[np.ndarray, np.ndarray]]:
             if "declined" not in r and "fixed" not in r]
 
 
+def _loss(w: np.ndarray, data, l2: float) -> tuple[float, np.ndarray]:
+    """The negative log-likelihood of the right candidates (or of "no answer", scoring 0, when none is
+    right) with an L2 penalty on every weight but the bias, and its gradient."""
+    total, grad = l2 * (w[1:] @ w[1:]), np.zeros_like(w)
+    grad[1:] = 2 * l2 * w[1:]
+    for X, y in data:
+        if not len(X):
+            continue
+        s = X @ w
+        m = max(0.0, s.max())
+        e = np.exp(s - m)
+        z = np.exp(-m) + e.sum()  # the "no answer" option scores 0
+        p = e / z
+        if y.any():
+            total -= np.log(e[y].sum() / z)
+            grad -= (p[y][:, None] * X[y]).sum(0) / p[y].sum() - (p[:, None] * X).sum(0)
+        else:
+            total -= np.log(np.exp(-m) / z)
+            grad += (p[:, None] * X).sum(0)
+    return total, grad
+
+
 def fit_one(records: list[dict], base: np.ndarray, name: str, l2: float) -> np.ndarray:
     """`base` with one weight fitted, the others kept: a feature added to a fitted reader is weighed
     without refitting (and moving) everything else; its sign is bounded as in a full fit."""
     k, data = NAMES.index(name), _data(records)
     lo, hi = bounds(True)[k]
+    w = base.copy()
 
     def loss(v):
-        w = base.copy()
         w[k] = v
-        total = l2 * v * v
-        for X, y in data:
-            if not len(X):
-                continue
-            s = X @ w
-            m = max(0.0, s.max())
-            e = np.exp(s - m)
-            z = np.exp(-m) + e.sum()
-            total -= np.log(e[y].sum() / z) if y.any() else np.log(np.exp(-m) / z)
-        return total
+        return _loss(w, data, l2)[0]
 
     res = minimize_scalar(loss, bounds=(-10.0 if lo is None else lo, 10.0 if hi is None else hi), method="bounded")
-    w = base.copy()
     w[k] = res.x
     return w
 
 
 def fit(records: list[dict], l2: float, signed: bool = True) -> np.ndarray:
     data = _data(records)
-
-    def loss(w):
-        total, grad = l2 * (w[1:] @ w[1:]), np.zeros_like(w)
-        grad[1:] = 2 * l2 * w[1:]
-        for X, y in data:
-            if not len(X):
-                continue
-            s = X @ w
-            m = max(0.0, s.max())
-            e = np.exp(s - m)
-            z = np.exp(-m) + e.sum()  # the "no answer" option scores 0
-            p = e / z
-            if y.any():
-                good = e[y].sum()
-                total -= np.log(good / z)
-                grad -= (p[y][:, None] * X[y]).sum(0) / p[y].sum() - (p[:, None] * X).sum(0)
-            else:
-                total -= np.log(np.exp(-m) / z)
-                grad += (p[:, None] * X).sum(0)
-        return total, grad
-
     w0 = np.zeros(len(NAMES))
-    res = minimize(loss, w0, jac=True, method="L-BFGS-B", bounds=bounds(signed), options={"maxiter": 500})
+    res = minimize(_loss, w0, args=(data, l2), jac=True, method="L-BFGS-B", bounds=bounds(signed),
+                   options={"maxiter": 500})
     w = res.x
     w[0] -= threshold(records, w)  # the threshold folded into the bias: a candidate must score above 0
     return w

@@ -28,8 +28,8 @@ from ..chunking import Chunk
 from ..corpus import heading_level, normalise
 from ..lexical import words_of
 from ..periods import own_years, sentence_period
-from .facts import (BREAKDOWN, DATE, PER_CAPITA_TEXT, QUOTED, TITLE, Figure, cells, clauses, figures_in, names_in,
-                    row_figures, unit_class)
+from .facts import (AVERAGE_TEXT, BREAKDOWN, DATE, PER_CAPITA_TEXT, QUOTED, TITLE, Figure, cells, clauses, figures_in,
+                    names_in, row_figures, unit_class)
 from .question import INDICATORS_EN, MEASURE_CLASSES, PLACE_WORDS_EN, Question
 
 PASSAGES = 6  # passages whose sentences give candidates
@@ -43,7 +43,6 @@ CAUSE_TEXT = re.compile(r"由于|因为|因此|导致|造成|致使|受[^,;。]{
 NEGATION = re.compile(r"尚未|仍未|并未|从未|均未|未能|未(?!来)|没有|没(?!收)|无(?!论|人机|缝|偿|线|一例外)|尚无|暂无|缺乏|缺少"
                       r"|不(?!断|少于|低于|超过|高于|仅|但|论|管|同|久|再|得不|折不扣|仅|变)")
 DOUBLE_NEGATION = re.compile(r"(?:结束|改变|打破|扭转|告别|填补)了?[^,;。]*?(?:局面|状况|历史|现象|空白)")
-AVERAGE = re.compile(r"年均|平均每年|每年平均")
 SINCE_YEAR = re.compile(r"(?:比|较|与|同)((?:19|20)\d{2})年(?:末|底)?(?:相比|比较)?")
 YEAR_TERM = re.compile(r"^(?:19|20)\d{2}年?$")
 SPAN_OPENING = re.compile(r"^[^，,。；;]{0,8}?(?:这|过去|近|前)?(?:[两二三四五六七八九十几多]|(?<!\d)\d{1,2})个?年(?:来|中|间|里)?[，,]"
@@ -56,13 +55,14 @@ RATE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}(?:率|比例|比重|占比|指数
 # Every feature is 0 when it does not apply; the q_* features are a bias per kind of question.
 FEATURES = ("q_quantity", "q_when", "q_who", "q_name", "q_yesno", "q_other", "english",
             "passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers",
-            "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached", "yesno_head",
+            "unit_mismatch", "unit_guessed", "unit_unsure", "aspect_mismatch", "per_capita_mismatch", "part", "reached",
+            "yesno_head",
             "plan_unasked", "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section",
             "year_other_mode", "year_unsaid", "year_aside", "year_own", "report_year", "older", "type", "cause")
 # What each feature can only mean, whatever a fit would like: evidence that a candidate says what is asked
 # counts for it, a mismatch against it (eval/fit.py bounds the weights by these signs; the rest are free).
-SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached", "yesno_head",
-            "year_own", "report_year", "cause")
+SUPPORTS = ("passage", "sentence", "sentence_terms", "local_terms", "nearest", "head", "qualifiers", "reached",
+            "yesno_head", "year_own", "report_year", "cause")
 MISMATCHES = ("unit_mismatch", "unit_guessed", "aspect_mismatch", "per_capita_mismatch", "part", "plan_unasked",
               "plan_missing", "bound_unasked", "span_unasked", "span_missing", "span_section", "year_other_mode",
               "year_unsaid", "year_aside", "older")
@@ -408,7 +408,7 @@ def _figures(evidence: Evidence, chunk: Chunk, rank: int, sid: int, sent, text: 
             if base and base >= min(evidence.years):  # "2005年与2000年相比，…增长57.3%" is no figure of 2000
                 cand.features.update(year_own=0.0, year_other_mode=0.0, year_aside=1.0)
             cand.features["span_unasked"] = float(span and not question.span)
-            if not question.span and AVERAGE.search(text[cs:fig.start]):
+            if not question.span and AVERAGE_TEXT.search(text[cs:fig.start]):
                 cand.features["aspect_mismatch"] = 1.0  # a yearly average over a term is not the asked year's
             cand.features["span_missing"] = float(question.span and not span)
         yield cand

@@ -64,6 +64,7 @@ REACHED_TEXT = re.compile(r"(?:提高|提升|增加|降低|减少|调整|扩大|
 TARGET_TEXT = re.compile(r"目标|预期|力争|争取|计划|拟|确保|不低于|不少于|不超过|控制在")
 # (累计 alone is no term: "累计培训146人次" in a year's report is that year's total; "五年累计" says the term;
 # "年均增长" averages years, "年均浓度" is one year's mean)
+AVERAGE_TEXT = re.compile(r"年均|平均每年|每年平均")  # a yearly average over a term
 SPAN_TEXT = re.compile(r"年均(?=增|提|下|减|递|上|实际)|平均每年|每年平均|五年来|五年|多年来|年来|以来|时期|期间|十[一二三四五]?五|\d{4}\s*[-—至到]\s*\d{4}")
 BREAKDOWN = re.compile(r"其中|按[\u4e00-\u9fff]{1,6}分")  # "…856.3万人次。其中，乡村旅游接待游客412.6万人次"
 LINKING = re.compile(r"(?:分别|各|共计|合计|总计|累计|共|计|达到了?|达|为|是|约|近|超过|突破|逾|有|完成|实现|保持在?|稳定在"

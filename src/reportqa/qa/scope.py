@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .. import places as divisions
 from ..corpus import KIND_ASKED, YEAR, DocMeta
 from ..lexical import EN_STOPWORDS, pinyin
-from .question import PLANS_ASKED, asked_aspect, asked_mode, question_type, relative_year
+from .question import PLANS_ASKED, asked_aspect, asked_mode, question_type, relative_year, span_asked
 
 # "2023年的报告", "2023年度法治政府建设报告", "its 2023 report", "the 2024 rule-of-law report"
 REPORT_YEAR_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?度?的?[\u4e00-\u9fff]{0,12}?(?:报告|总结|公报)")
@@ -157,11 +157,13 @@ class Scoper:
                 continue
             unknown.append(f"{name} {m.group(0)[len(m.group(1)):].strip(' -')}")
         if not docs:
-            unknown += [name for spelling, name in _province_spellings().items()
+            unknown += [name for spelling, name in _spellings("省").items()
                         if spelling in words and spelling not in self.spelled and name not in unknown]
             proper = {re.sub(r"[^a-z]", "", w.lower()) for w in PROPER_EN.findall(re.sub(r"'s\b", "", text))}  # Xi'an
-            unknown += [name for spelling, name in _city_spellings().items()
-                        if spelling in proper and spelling not in self.spelled and name not in unknown]
+            # a city said with a capital letter ("What was Kunming's GDP?" with only 朔州's bulletin loaded)
+            unknown += [name for spelling, name in _spellings("市").items()
+                        if spelling in proper and spelling not in _spellings("省") and spelling not in self.spelled
+                        and name not in unknown]
         if not docs and not unknown and self.national and _names_nation(text):
             docs = set(self.national)
         return docs, unknown, sorted(dict.fromkeys(above), key=len, reverse=True)  # 云溪县 before 云溪
@@ -265,7 +267,7 @@ class Scoper:
         if not of_year:
             return Scoped([], NOT_FOUND_YEAR[lang].format(place=place, year="/".join(map(str, sorted(years))),
                                                           of_place=of_place), places, years)
-        if len(years) > 1 and not _span(dated):
+        if len(years) > 1 and not span_asked(dated):
             # "2023年说要…，到2024年落实了没有？": a question naming two years of one place asks how things
             # stood by the later one, and the report reviewing it is the one that tells.
             later = {max(years)}
@@ -313,12 +315,6 @@ class Scoper:
         return max(years) if years else None
 
 
-def _span(text: str) -> bool:
-    from .question import span_asked
-
-    return span_asked(text)
-
-
 ABBREVIATION_AFTER = re.compile(r"(?:去年|今年|明年|前年|全省|省|地区|的|\d|[^\u4e00-\u9fff]|$)")
 
 
@@ -347,16 +343,17 @@ def _names_nation(text: str) -> bool:
     return any(n in text for n in ("全国", "中国", "我国", "国务院", "中央政府")) or bool(divisions.NATIONAL_EN.search(text))
 
 
-@functools.lru_cache(maxsize=1)
-def _province_spellings() -> dict[str, str]:
-    """English names of every province ("guangdong", "innermongolia"), for places no report is about."""
+@functools.lru_cache(maxsize=None)
+def _spellings(level: str) -> dict[str, str]:
+    """English names of the divisions of a level ("guangdong", "innermongolia"; prefecture-level cities:
+    "kunming", "lhasa"), for places no report is about."""
     out = {}
     for d in divisions.divisions().values():
-        if d.level == "省":
+        if d.level == level and (level != "市" or d.name.endswith(("市", "州", "盟", "地区"))):
             short = divisions.short_name(d.name)
             spelled = divisions.romanise(short).replace(" ", "")
             if spelled:
-                out[spelled] = short
+                out.setdefault(spelled, short)
     return out
 
 
@@ -367,20 +364,6 @@ def _in_english(name: str) -> str:
 
 
 PROPER_EN = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+(?:'[a-z]+)?")
-
-
-@functools.lru_cache(maxsize=1)
-def _city_spellings() -> dict[str, str]:
-    """English names of every prefecture-level city ("kunming", "lhasa"): said with a capital letter in a
-    question, a place no report may be about ("What was Kunming's GDP?" when only 朔州's bulletin is loaded)."""
-    out = {}
-    for d in divisions.divisions().values():
-        if d.level == "市" and d.name.endswith(("市", "州", "盟", "地区")):
-            short = divisions.short_name(d.name)
-            spelled = divisions.romanise(short).replace(" ", "")
-            if spelled and spelled not in _province_spellings():
-                out.setdefault(spelled, short)
-    return out
 
 
 def _department(meta) -> str:
